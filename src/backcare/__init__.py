@@ -1,0 +1,1 @@
+"""backcare: triage, recovery estimate, care plan and diary for acute back pain."""

@@ -1,0 +1,31 @@
+"""One call from findings to the whole answer: disposition, recovery estimate and care plan."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from backcare.careplan import CarePlan, build_plan
+from backcare.findings import FindingSet
+from backcare.knowledge.load import Knowledge, load_knowledge
+from backcare.recovery import RecoveryEstimate, estimate
+from backcare.triage import Disposition, triage
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    findings: FindingSet
+    disposition: Disposition
+    recovery: RecoveryEstimate
+    plan: CarePlan
+
+
+def assess(
+    findings: FindingSet, kb: Knowledge | None = None, locale: str | None = None
+) -> Assessment:
+    """Triage, estimate recovery and build the plan for one set of findings."""
+    kb = kb or load_knowledge()
+    disposition = triage(findings, kb, locale)
+    recovery = estimate(findings, kb)
+    return Assessment(
+        findings, disposition, recovery, build_plan(findings, disposition, recovery, kb)
+    )

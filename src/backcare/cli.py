@@ -1,0 +1,234 @@
+"""The `backcare` command line. Thin: parse, call the core, print.
+
+Heavy modules load inside the commands that need them, so `backcare --help` starts fast.
+Errors a user can act on print one line on stderr and exit with status 2.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+
+import typer
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from backcare.findings import FindingSet
+
+app = typer.Typer(
+    help="backcare: triage, recovery estimate and care plan for a back spasm or acute back pain.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+kb_app = typer.Typer(help="Inspect and check the knowledge base.", no_args_is_help=True)
+app.add_typer(kb_app, name="kb")
+
+AnswersOption = Annotated[
+    Path | None,
+    typer.Option("--answers", "-a", help="JSON file of answers (see README: answers format)."),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
+LocaleOption = Annotated[
+    str | None,
+    typer.Option(
+        "--locale", help="Locale for the emergency number (en-US 911, en-GB 999, EU 112)."
+    ),
+]
+
+
+def _console() -> Console:
+    from rich.console import Console
+
+    return Console(highlight=False)
+
+
+def _fail(message: str, code: int = 2) -> NoReturn:
+    print(f"backcare: error: {message}", file=sys.stderr)
+    raise SystemExit(code)
+
+
+def _locale(option: str | None) -> str | None:
+    from backcare.settings import settings
+
+    return option or settings().locale
+
+
+def _read_answers(path: Path) -> tuple[dict[str, Any], str | None]:
+    """Read an answers file: {"answers": {id: value}, "locale": "en-GB"} or a flat {id: value}."""
+    from backcare.errors import InputError
+
+    try:
+        text = sys.stdin.read() if str(path) == "-" else path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise InputError(f"{path} is not UTF-8 text") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{path}: malformed JSON at line {exc.lineno}: {exc.msg}") from None
+    if not isinstance(data, dict):
+        raise InputError(f"{path}: expected a JSON object of answers")
+    locale = data.get("locale") if isinstance(data.get("locale"), str) else None
+    answers = data.get("answers", data)
+    if not isinstance(answers, dict):
+        raise InputError(f"{path}: `answers` must be an object of finding id -> answer")
+    answers = {k: v for k, v in answers.items() if k != "locale"}
+    return answers, locale
+
+
+@app.command()
+def assess(
+    answers: AnswersOption = None,
+    as_json: JsonOption = False,
+    locale: LocaleOption = None,
+) -> None:
+    """Guided assessment: asks one question at a time, red flags first, then shows the result."""
+    from backcare import render, serialize
+    from backcare.assessment import assess as run_assessment
+    from backcare.knowledge.load import load_knowledge
+    from backcare.questionnaire import parse_answers
+
+    kb = load_knowledge()
+    if answers is not None:
+        raw, file_locale = _read_answers(answers)
+        findings = parse_answers(raw, kb)
+        loc = _locale(locale) if locale else (file_locale or _locale(None))
+    else:
+        if as_json:
+            _fail("--json needs --answers FILE (the interactive assessment prints text)")
+        loc = _locale(locale)
+        findings = _ask_interactively(loc)
+    result = run_assessment(findings, kb, loc)
+    if as_json:
+        print(json.dumps(serialize.assessment(result, kb), ensure_ascii=False))
+        return
+    render.assessment(_console(), result, kb)
+
+
+def _ask_interactively(locale: str | None) -> FindingSet:
+    from rich.prompt import Prompt
+
+    from backcare import render
+    from backcare.errors import InputError
+    from backcare.findings import FindingSet, Level
+    from backcare.knowledge.load import load_knowledge
+    from backcare.questionnaire import next_question, parse_answer, with_implications
+    from backcare.triage import triage
+
+    kb = load_knowledge()
+    console = _console()
+    console.print(
+        "[bold]backcare guided check.[/] Answer y (yes), n (no) or ? (not sure). "
+        "Numbers: type a number, or ? if you do not know.\n"
+        "[dim]If you feel you are in danger, call your emergency number now.[/]"
+    )
+    findings = FindingSet()
+    shown_emergency = False
+    while (q := next_question(findings, kb)) is not None:
+        hint = f" [{q.unit}]" if q.answer == "number" else " (y/n/?)"
+        raw = Prompt.ask(f"{q.text}{hint}", console=console)
+        try:
+            answer = parse_answer(q.finding, raw, kb)
+        except InputError as exc:
+            console.print(f"[yellow]{exc}[/]")
+            continue
+        findings = with_implications(findings.with_findings([answer]), kb)
+        level = triage(findings, kb, locale).level
+        if level >= Level.EMERGENCY and not shown_emergency:
+            render.disposition(console, triage(findings, kb, locale))
+            shown_emergency = True
+            if next_question(findings, kb) is not None:
+                console.print(
+                    "[bold]A few quick questions to check whether you need an ambulance:[/]"
+                )
+    return findings
+
+
+@app.command()
+def plan(
+    answers: Annotated[Path, typer.Option("--answers", "-a", help="JSON file of answers.")],
+    as_json: JsonOption = False,
+    locale: LocaleOption = None,
+) -> None:
+    """Print only the care plan for a set of answers."""
+    from backcare import render, serialize
+    from backcare.assessment import assess as run_assessment
+    from backcare.knowledge.load import load_knowledge
+    from backcare.questionnaire import parse_answers
+
+    kb = load_knowledge()
+    raw, file_locale = _read_answers(answers)
+    result = run_assessment(parse_answers(raw, kb), kb, _locale(locale) or file_locale)
+    if as_json:
+        print(json.dumps(serialize.plan(result.plan), ensure_ascii=False))
+        return
+    render.plan(_console(), result.plan)
+
+
+@kb_app.command("check")
+def kb_check() -> None:
+    """Check the knowledge base: references, citations, questions, review dates. Exit 1 on error."""
+    from backcare.knowledge.check import check
+
+    report = check()
+    for w in report.warnings:
+        print(f"warning: {w}")
+    for e in report.errors:
+        print(f"error: {e}")
+    summary = ", ".join(f"{n} {k}s" for k, n in report.counts.items())
+    if not report.ok:
+        print(f"kb check: {len(report.errors)} error(s)")
+        raise SystemExit(1)
+    print(f"kb check: ok ({summary}; {len(report.warnings)} warning(s))")
+
+
+@kb_app.command("findings")
+def kb_findings(as_json: JsonOption = False) -> None:
+    """List every finding id with its question and answer type (the ids an answers file uses)."""
+    from backcare.knowledge.load import load_knowledge
+
+    kb = load_knowledge()
+    rows = [
+        {
+            "id": f.id,
+            "label": f.label,
+            "kind": f.kind,
+            "question": f.question,
+            "answer": f.answer,
+            "unit": f.value.unit if f.value else None,
+            "min": f.value.min if f.value else None,
+            "max": f.value.max if f.value else None,
+        }
+        for f in kb.base.findings
+    ]
+    if as_json:
+        print(json.dumps(rows, ensure_ascii=False, indent=1))
+        return
+    for row in rows:
+        unit = f" [{row['unit']}]" if row["unit"] else ""
+        print(f"{row['id']}{unit}: {row['question']}")
+
+
+def main() -> None:
+    """Entry point: run the app; turn errors into one line and a status, never a traceback."""
+    from backcare.errors import BackcareError
+
+    try:
+        app()
+    except BackcareError as exc:
+        _fail(str(exc))
+    except KeyboardInterrupt:
+        print("", file=sys.stderr)
+        raise SystemExit(130) from None
+    except BrokenPipeError:
+        raise SystemExit(0) from None
+    except Exception as exc:
+        if os.environ.get("BACKCARE_DEBUG"):
+            raise
+        _fail(f"internal error: {type(exc).__name__}: {exc} (set BACKCARE_DEBUG=1 for details)", 1)

@@ -1,0 +1,73 @@
+"""`backcare kb check`: find what would make the knowledge base unsafe to ship.
+
+Errors: invalid YAML or schema, an id that points nowhere, an item that cites no source, a
+finding no question asks about, a rule no finding can reach, a content file whose review date is
+more than three years old. Warnings: sources whose publisher's own review is that old (their
+facts stand only where the guidelines in CLINICAL.md agree).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from backcare.knowledge.load import (
+    FILES,
+    KNOWLEDGE_DIR,
+    KnowledgeError,
+    cited_items,
+    parse,
+    read_texts,
+    reference_errors,
+)
+
+MAX_AGE_DAYS = 3 * 365
+
+
+@dataclass
+class Report:
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def check(directory: Path = KNOWLEDGE_DIR, today: date | None = None) -> Report:
+    """Check the knowledge base in `directory` as of `today`."""
+    today = today or date.today()
+    report = Report()
+    try:
+        base = parse(read_texts(directory), check_references=False)
+    except KnowledgeError as exc:
+        report.errors.append(str(exc))
+        return report
+    report.errors.extend(reference_errors(base))
+    for kind, items in cited_items(base):
+        report.counts[kind] = len(items)
+        for item in items:
+            if not item.sources:
+                report.errors.append(f"{kind} {item.id}: cites no source")
+    for f in base.findings:
+        if f.intake and not f.question.strip().endswith("?"):
+            report.errors.append(f"finding {f.id}: its question is not a question")
+    for name in FILES:
+        reviewed = base.reviewed.get(name)
+        if reviewed is None:
+            report.errors.append(f"{name}.yaml: no `reviewed` date")
+        elif (today - reviewed).days > MAX_AGE_DAYS:
+            report.errors.append(f"{name}.yaml: last reviewed {reviewed}, over three years ago")
+    for src in base.sources:
+        if src.kind == "article" and src.reviewed and (today - src.reviewed).days > MAX_AGE_DAYS:
+            report.warnings.append(
+                f"source {src.id}: publisher's review {src.reviewed} is over three years old; "
+                "its facts are used only where current guidance agrees"
+            )
+    used = {c for r in base.rules for cond in r.when for c in cond.finding_ids()}
+    for f in base.findings:
+        if f.kind == "red_flag_symptom" and f.id not in used:
+            report.errors.append(f"finding {f.id}: marked as a red flag but no rule uses it")
+    return report

@@ -1,0 +1,269 @@
+"""Pydantic models for the knowledge base. The YAML files are validated against these at load.
+
+Every item carries `sources` (id + section) so that each rule and each piece of advice can be
+traced to the article or guideline it rests on.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+from backcare.findings import Citation, Level
+
+ID_PATTERN = r"^[a-z][a-z0-9_]*$"
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class SourceRef(Model):
+    id: str
+    section: str = Field(min_length=1)
+
+
+class Cited(Model):
+    """Base for every content item: an id, our own words, and where the facts come from."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    sources: tuple[SourceRef, ...] = ()
+    evidence: str | None = None  # guideline note, e.g. "NICE NG59 advises against ..."
+
+
+def citations(items: Iterable[Cited]) -> tuple[Citation, ...]:
+    """The distinct citations of some items, in order."""
+    seen: dict[tuple[str, str], Citation] = {}
+    for item in items:
+        for ref in item.sources:
+            seen.setdefault((ref.id, ref.section), Citation(ref.id, ref.section))
+    return tuple(seen.values())
+
+
+class Source(Model):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    kind: Literal["article", "guideline", "study", "label"]
+    publisher: str
+    title: str
+    reviewed: date | None = None  # the publisher's own review or publication date
+    url: str | None = None
+    note: str | None = None
+
+
+class ValueSpec(Model):
+    unit: str
+    min: float
+    max: float
+
+
+class Implication(Model):
+    """A numeric finding that implies another, e.g. a temperature of 38 C or more -> fever."""
+
+    finding: str
+    min: float | None = None
+    max: float | None = None
+
+
+ContextKind = Literal["negated", "other", "historical", "hypothetical", "uncertain"]
+
+
+class Finding(Cited):
+    label: str
+    kind: Literal[
+        "symptom",
+        "red_flag_symptom",
+        "cause",
+        "history",
+        "condition",
+        "medicine",
+        "measure",
+        "circumstance",
+        "request",
+    ]
+    question: str = Field(min_length=5)
+    answer: Literal["yes_no", "number"] = "yes_no"
+    value: ValueSpec | None = None
+    group: str = "general"
+    ask_if: tuple[str, ...] = ()  # ask only when one of these counts (skip when moot)
+    intake: bool = True  # part of the guided assessment
+    clinician_topic: str | None = None  # which of a clinician's intake questions it answers
+    patterns: tuple[str, ...] = ()  # regexes over normalised text (lower case, no apostrophes)
+    value_patterns: tuple[str, ...] = ()  # regexes with a (?P<num>...) group and optional unit
+    ignore_context: tuple[ContextKind, ...] = ()
+    implies: tuple[Implication, ...] = ()
+
+    @model_validator(mode="after")
+    def _numbers_have_a_range(self) -> Finding:
+        if self.answer == "number" and self.value is None:
+            raise ValueError(f"finding {self.id}: a number answer needs `value`")
+        for pattern in (*self.patterns, *self.value_patterns):
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"finding {self.id}: bad pattern {pattern!r}: {exc}") from exc
+        return self
+
+
+class Condition(Model):
+    """Either one finding (optionally with a numeric bound) or any one of several conditions."""
+
+    finding: str | None = None
+    min: float | None = None
+    max: float | None = None
+    any: tuple[Condition, ...] | None = None
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Condition:
+        if (self.finding is None) == (self.any is None):
+            raise ValueError("a condition names either `finding` or `any`, not both")
+        if self.any is not None and (self.min is not None or self.max is not None):
+            raise ValueError("`min`/`max` belong on a finding condition")
+        return self
+
+    def finding_ids(self) -> tuple[str, ...]:
+        if self.finding is not None:
+            return (self.finding,)
+        return tuple(i for c in self.any or () for i in c.finding_ids())
+
+
+def _condition(value: object) -> object:
+    """Allow `when: [finding_a, {any: [b, c]}]`: a bare string names a finding."""
+    if isinstance(value, str):
+        return {"finding": value}
+    if isinstance(value, dict) and "any" in value:
+        return {**value, "any": [_condition(v) for v in value["any"]]}
+    return value
+
+
+def _conditions(value: object) -> object:
+    return [_condition(v) for v in value] if isinstance(value, list) else value
+
+
+Conditions = Annotated[tuple[Condition, ...], BeforeValidator(_conditions)]
+
+
+class Rule(Cited):
+    level: Level
+    when: Annotated[Conditions, Field(min_length=1)]
+    reason: str  # plain words, shown to the person
+
+
+class LevelAdvice(Cited):
+    level: Level
+    title: str
+    action: str  # may contain {emergency_number}
+    do_not_drive: bool = False
+
+
+class Locale(Model):
+    code: str
+    emergency_number: str
+    non_urgent: str | None = None  # e.g. NHS 111
+
+
+class Treatment(Cited):
+    name: str
+    category: Literal[
+        "self_care",
+        "otc_medicine",
+        "prescription_medicine",
+        "injection",
+        "therapy",
+        "exercise",
+        "stretch",
+        "yoga",
+        "breathing",
+        "surgery",
+    ]
+    summary: str
+    how: tuple[str, ...] = ()
+    timing: str | None = None
+    restricted: bool = False  # current guidelines restrict or dispute it; `evidence` says why
+    phase: Literal["first_48h", "following_weeks", "prevention", "clinician"] = "clinician"
+    keywords: tuple[str, ...] = ()
+
+    @model_validator(mode="after")
+    def _restriction_explained(self) -> Treatment:
+        if self.restricted and not self.evidence:
+            raise ValueError(f"treatment {self.id}: restricted but no `evidence` says why")
+        return self
+
+
+class Caution(Cited):
+    treatments: tuple[str, ...] = Field(min_length=1)
+    when: Conditions = ()  # empty: always shown with the treatment
+    text: str
+
+
+class RecoveryCourse(Cited):
+    kind: Literal["severity", "cause"]
+    label: str
+    min_days: int = Field(ge=0)
+    max_days: int = Field(ge=1)
+    finding: str | None = None  # for causes: the finding that selects this course
+    text: str
+
+
+class RecoveryFactor(Cited):
+    when: Annotated[Conditions, Field(min_length=1)]
+    multiplier: float = Field(gt=0.2, lt=5)
+    text: str
+
+
+class PlanItem(Cited):
+    """A prevention or self-care action with its timing."""
+
+    phase: Literal["first_48h", "following_weeks", "prevention"]
+    title: str
+    text: str
+    every_minutes: int | None = None
+    times_per_week: int | None = None
+
+
+class ClinicianQuestion(Cited):
+    text: str
+    when: Conditions = ()
+
+
+class EducationItem(Cited):
+    topic: str
+    title: str
+    text: str
+    questions: tuple[str, ...] = ()  # ways people ask for this item
+    keywords: tuple[str, ...] = ()
+
+
+class ContextCue(Model):
+    kind: ContextKind | Literal["terminator", "pseudo"]
+    direction: Literal["forward", "backward", "both"] = "forward"
+    patterns: tuple[str, ...] = Field(min_length=1)
+    ends: tuple[ContextKind, ...] = ()  # for terminators: which scopes they end (all if empty)
+    note: str | None = None
+
+
+class ContentFile(Model):
+    """The common header of every YAML file: who reviewed it and when."""
+
+    reviewed: date
+    reviewer: str = "backcare clinical content team"
+
+
+class KnowledgeBase(Model):
+    reviewed: dict[str, date]
+    sources: tuple[Source, ...]
+    findings: tuple[Finding, ...]
+    rules: tuple[Rule, ...]
+    levels: tuple[LevelAdvice, ...]
+    locales: tuple[Locale, ...]
+    treatments: tuple[Treatment, ...]
+    cautions: tuple[Caution, ...]
+    courses: tuple[RecoveryCourse, ...]
+    factors: tuple[RecoveryFactor, ...]
+    plan_items: tuple[PlanItem, ...]
+    clinician_questions: tuple[ClinicianQuestion, ...]
+    education: tuple[EducationItem, ...]
+    cues: tuple[ContextCue, ...]

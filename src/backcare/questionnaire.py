@@ -1,0 +1,153 @@
+"""The guided assessment: intake questions, answers -> Findings, and which question is next.
+
+Red flags come first, most urgent first, then what a clinician asks (where, what it feels like,
+how long, how often, stiffness, numbness, weakness, bladder and bowel, medicines), then causes,
+health conditions and the factors that affect recovery. A question is skipped when earlier
+answers make it moot, and once the answer is an emergency only questions that could make it
+more urgent are asked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from backcare.errors import InputError
+from backcare.findings import Finding, FindingSet, Level, Status
+from backcare.knowledge.load import Knowledge, load_knowledge
+from backcare.knowledge.schema import Finding as FindingDef
+from backcare.triage import triage
+
+GROUP_ORDER = (
+    "ambulance", "ambulance_detail", "emergency", "emergency_detail", "urgent", "urgent_detail",
+    "routine", "about_pain", "about_you", "causes", "health", "medicines", "factors",
+)  # fmt: skip
+YES = {"yes", "y", "true", "1", "present", "yeah", "yep"}
+NO = {"no", "n", "false", "0", "absent", "nope"}
+UNSURE = {"unknown", "unsure", "not sure", "dont know", "don't know", "?", "maybe", "u"}
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """One intake question."""
+
+    finding: str
+    text: str
+    answer: str  # "yes_no" or "number"
+    unit: str | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+
+
+def intake(kb: Knowledge | None = None) -> tuple[Question, ...]:
+    """Every intake question, in the order they are asked."""
+    kb = kb or load_knowledge()
+    return kb.derived("intake", _intake)
+
+
+def _intake(kb: Knowledge) -> tuple[Question, ...]:
+    order = {g: i for i, g in enumerate(GROUP_ORDER)}
+    defs = [f for f in kb.base.findings if f.intake]
+    defs.sort(key=lambda f: order.get(f.group, len(order)))
+    return tuple(_question(f) for f in defs)
+
+
+def _question(f: FindingDef) -> Question:
+    spec = f.value
+    return Question(
+        finding=f.id,
+        text=f.question,
+        answer=f.answer,
+        unit=spec.unit if spec else None,
+        minimum=spec.min if spec else None,
+        maximum=spec.max if spec else None,
+    )
+
+
+def parse_answer(finding_id: str, raw: object, kb: Knowledge | None = None) -> Finding:
+    """Turn one raw answer (yes/no/not sure, true/false, or a number) into a Finding."""
+    kb = kb or load_knowledge()
+    spec = kb.findings.get(finding_id)
+    if spec is None:
+        raise InputError(f"unknown finding id {finding_id!r} (see `backcare kb findings`)")
+    evidence = f"answer: {raw}"
+    if spec.answer == "number":
+        return _number(spec, raw, evidence)
+    if isinstance(raw, bool):
+        return Finding(finding_id, Status.PRESENT if raw else Status.ABSENT, evidence=evidence)
+    word = str(raw).strip().lower()
+    if word in YES:
+        return Finding(finding_id, Status.PRESENT, evidence=evidence)
+    if word in NO:
+        return Finding(finding_id, Status.ABSENT, evidence=evidence)
+    if word in UNSURE or raw is None:
+        return Finding(finding_id, Status.UNKNOWN, evidence=evidence)
+    raise InputError(f"{finding_id}: answer yes, no or not sure (got {raw!r})")
+
+
+def _number(spec: FindingDef, raw: object, evidence: str) -> Finding:
+    assert spec.value is not None
+    if raw is None or (isinstance(raw, str) and raw.strip().lower() in UNSURE):
+        return Finding(spec.id, Status.UNKNOWN, evidence=evidence)
+    if isinstance(raw, bool):
+        raise InputError(f"{spec.id}: expected a number in {spec.value.unit}, got {raw!r}")
+    try:
+        value = float(str(raw).strip())
+    except ValueError:
+        raise InputError(
+            f"{spec.id}: expected a number in {spec.value.unit}, got {raw!r}"
+        ) from None
+    if value != value or not spec.value.min <= value <= spec.value.max:
+        raise InputError(
+            f"{spec.id}: {raw!r} is out of range ({spec.value.min:g}-{spec.value.max:g} "
+            f"{spec.value.unit})"
+        )
+    return Finding(spec.id, Status.PRESENT, value, evidence)
+
+
+def parse_answers(answers: Mapping[str, object], kb: Knowledge | None = None) -> FindingSet:
+    """Every answer in a mapping (finding id -> answer), with implied findings added."""
+    kb = kb or load_knowledge()
+    return with_implications(FindingSet(parse_answer(k, v, kb) for k, v in answers.items()), kb)
+
+
+def with_implications(findings: FindingSet, kb: Knowledge | None = None) -> FindingSet:
+    """Add findings implied by numbers, e.g. a temperature of 38 C or more -> fever."""
+    kb = kb or load_knowledge()
+    extra = []
+    for f in findings.values():
+        if f.value is None or f.status is Status.ABSENT:
+            continue
+        for imp in kb.findings[f.id].implies:
+            if (imp.min is None or f.value >= imp.min) and (imp.max is None or f.value <= imp.max):
+                extra.append(Finding(imp.finding, Status.PRESENT, evidence=f.evidence))
+    return findings.with_findings(extra) if extra else findings
+
+
+def next_question(answers: FindingSet, kb: Knowledge | None = None) -> Question | None:
+    """The next question to ask, or None when the assessment is complete."""
+    kb = kb or load_knowledge()
+    level = triage(answers, kb).level
+    if level is Level.EMERGENCY_AMBULANCE:
+        return None
+    raising = _raising(level, kb) if level >= Level.EMERGENCY else None
+    for q in intake(kb):
+        if q.finding in answers:
+            continue
+        spec = kb.findings[q.finding]
+        if spec.ask_if and not any(answers.counts(a) for a in spec.ask_if):
+            continue
+        if raising is not None and q.finding not in raising:
+            continue
+        return q
+    return None
+
+
+def _raising(level: Level, kb: Knowledge) -> frozenset[str]:
+    """Findings named by a rule more urgent than `level`."""
+    return kb.derived(
+        f"raising:{level}",
+        lambda k: frozenset(
+            fid for r in k.base.rules if r.level > level for c in r.when for fid in c.finding_ids()
+        ),
+    )
