@@ -171,6 +171,82 @@ def plan(
     render.plan(_console(), result.plan)
 
 
+@app.command("triage")
+def triage_cmd(
+    text: Annotated[str, typer.Argument(help='The description, or "-" to read one per line.')],
+    as_json: JsonOption = False,
+    locale: LocaleOption = None,
+    ask: Annotated[
+        bool, typer.Option("--ask/--no-ask", help="Ask about red flags the text leaves unclear.")
+    ] = True,
+) -> None:
+    """Triage a free-text description ("my back went into spasm lifting the shopping...")."""
+    from backcare import render, serialize
+    from backcare.errors import InputError
+    from backcare.knowledge.load import load_knowledge
+    from backcare.text.triage import triage_text
+
+    kb = load_knowledge()
+    loc = _locale(locale)
+    if text == "-":
+        for line in sys.stdin:
+            line = line.rstrip("\n")
+            try:
+                result = serialize.text_triage(triage_text(line, kb, loc), kb)
+            except InputError as exc:
+                result = {"error": str(exc), "disposition": None}
+            if as_json:
+                print(json.dumps(result, ensure_ascii=False), flush=True)
+            else:
+                print(f"{result['disposition']}\t{line}", flush=True)
+        return
+    outcome = triage_text(text, kb, loc)
+    if as_json:
+        print(json.dumps(serialize.text_triage(outcome, kb), ensure_ascii=False))
+        return
+    console = _console()
+    render.findings(console, outcome.extraction.findings, kb)
+    disposition = outcome.disposition
+    if ask and disposition.questions and sys.stdin.isatty():
+        disposition = _settle(outcome.extraction.findings, disposition, loc)
+    render.disposition(console, disposition)
+    console.print(f"[italic]{disposition.disclaimer}[/]")
+
+
+def _settle(findings: FindingSet, disposition: Any, locale: str | None) -> Any:
+    """Ask the questions that would settle uncertain red flags, then triage again."""
+    from rich.prompt import Prompt
+
+    from backcare.errors import InputError
+    from backcare.knowledge.load import load_knowledge
+    from backcare.questionnaire import parse_answer
+    from backcare.triage import triage
+
+    kb = load_knowledge()
+    console = _console()
+    for q in disposition.questions:
+        while True:
+            raw = Prompt.ask(f"{q.question} (y/n/?)", console=console)
+            try:
+                answer = parse_answer(q.finding, raw, kb)
+                break
+            except InputError as exc:
+                console.print(f"[yellow]{exc}[/]")
+        findings = (
+            findings.with_findings([answer])
+            if answer.status.value != "absent"
+            else (_replace(findings, answer))
+        )
+    return triage(findings, kb, locale)
+
+
+def _replace(findings: FindingSet, answer: Any) -> FindingSet:
+    """The person's own answer settles a finding the text left uncertain."""
+    from backcare.findings import FindingSet
+
+    return FindingSet([*(f for f in findings.values() if f.id != answer.finding_id), answer])
+
+
 @kb_app.command("check")
 def kb_check() -> None:
     """Check the knowledge base: references, citations, questions, review dates. Exit 1 on error."""

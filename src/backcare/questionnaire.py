@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from backcare.derive import with_implications
 from backcare.errors import InputError
 from backcare.findings import Finding, FindingSet, Level, Status
 from backcare.knowledge.load import Knowledge, load_knowledge
@@ -109,19 +110,6 @@ def parse_answers(answers: Mapping[str, object], kb: Knowledge | None = None) ->
     """Every answer in a mapping (finding id -> answer), with implied findings added."""
     kb = kb or load_knowledge()
     return with_implications(FindingSet(parse_answer(k, v, kb) for k, v in answers.items()), kb)
-
-
-def with_implications(findings: FindingSet, kb: Knowledge | None = None) -> FindingSet:
-    """Add findings implied by numbers, e.g. a temperature of 38 C or more -> fever."""
-    kb = kb or load_knowledge()
-    extra = []
-    for f in findings.values():
-        if f.value is None or f.status is Status.ABSENT:
-            continue
-        for imp in kb.findings[f.id].implies:
-            if (imp.min is None or f.value >= imp.min) and (imp.max is None or f.value <= imp.max):
-                extra.append(Finding(imp.finding, Status.PRESENT, evidence=f.evidence))
-    return findings.with_findings(extra) if extra else findings
 
 
 def next_question(answers: FindingSet, kb: Knowledge | None = None) -> Question | None:

@@ -10,6 +10,7 @@ from backcare.careplan import CarePlan
 from backcare.findings import Citation, Finding, FindingSet
 from backcare.knowledge.load import Knowledge, load_knowledge
 from backcare.recovery import RecoveryEstimate
+from backcare.text.triage import TextTriage
 from backcare.triage import Disposition
 
 
@@ -92,4 +93,24 @@ def assessment(a: Assessment, kb: Knowledge | None = None) -> dict[str, Any]:
     out["findings"] = findings(a.findings, kb)
     out["recovery"] = recovery(a.recovery)
     out["plan"] = plan(a.plan)
+    return out
+
+
+def text_triage(t: TextTriage, kb: Knowledge | None = None) -> dict[str, Any]:
+    """The JSON line `backcare triage --json` writes for one text."""
+    out = disposition(t.disposition)
+    out["understood"] = t.extraction.understood
+    out["findings"] = findings(t.extraction.findings, kb)
+    out["mentions"] = [
+        {
+            "finding": m.finding,
+            "status": m.status.value,
+            "words": m.words,
+            "start": m.start,
+            "end": m.end,
+            "value": m.value,
+            "context": m.context,
+        }
+        for m in t.extraction.mentions
+    ]
     return out

@@ -166,7 +166,7 @@ def parse(texts: dict[str, str], check_references: bool = True) -> s.KnowledgeBa
     findings = []
     for item in raw["findings"].get("findings") or []:
         if isinstance(item, dict):
-            for key in ("patterns", "value_patterns"):
+            for key in ("patterns", "value_patterns", "mentions"):
                 if key in item and isinstance(item[key], list):
                     item[key] = [_expand(str(p), macros) for p in item[key]]
         findings.append(item)
@@ -189,6 +189,7 @@ def parse(texts: dict[str, str], check_references: bool = True) -> s.KnowledgeBa
         "clinician_questions": raw["plan"].get("clinician_questions"),
         "education": raw["education"].get("education"),
         "cues": cues,
+        "spelling": raw["vocabulary"].get("spelling") or {},
     }
     try:
         base = s.KnowledgeBase.model_validate(data)

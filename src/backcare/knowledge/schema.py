@@ -93,6 +93,9 @@ class Finding(Cited):
     clinician_topic: str | None = None  # which of a clinician's intake questions it answers
     patterns: tuple[str, ...] = ()  # regexes over normalised text (lower case, no apostrophes)
     value_patterns: tuple[str, ...] = ()  # regexes with a (?P<num>...) group and optional unit
+    # Vaguer words: the finding is mentioned but not clearly stated, so it is uncertain (asked
+    # about, and counted as present) unless a context cue says otherwise.
+    mentions: tuple[str, ...] = ()
     ignore_context: tuple[ContextKind, ...] = ()
     implies: tuple[Implication, ...] = ()
 
@@ -100,7 +103,7 @@ class Finding(Cited):
     def _numbers_have_a_range(self) -> Finding:
         if self.answer == "number" and self.value is None:
             raise ValueError(f"finding {self.id}: a number answer needs `value`")
-        for pattern in (*self.patterns, *self.value_patterns):
+        for pattern in (*self.patterns, *self.value_patterns, *self.mentions):
             try:
                 re.compile(pattern)
             except re.error as exc:
@@ -252,6 +255,13 @@ class ContentFile(Model):
     reviewer: str = "backcare clinical content team"
 
 
+class Spelling(Model):
+    """Typo correction: words worth correcting towards, and real words never to correct."""
+
+    targets: tuple[str, ...] = ()
+    keep: tuple[str, ...] = ()
+
+
 class KnowledgeBase(Model):
     reviewed: dict[str, date]
     sources: tuple[Source, ...]
@@ -267,3 +277,4 @@ class KnowledgeBase(Model):
     clinician_questions: tuple[ClinicianQuestion, ...]
     education: tuple[EducationItem, ...]
     cues: tuple[ContextCue, ...]
+    spelling: Spelling = Spelling()

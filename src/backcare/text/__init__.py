@@ -1,0 +1,1 @@
+"""Free text: extraction of findings and question answering."""

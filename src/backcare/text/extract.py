@@ -1,0 +1,324 @@
+"""Free text -> Findings, each present, absent or unknown, with the words that set it.
+
+Vocabulary (patterns, vaguer mentions, number patterns) lives with each finding in the knowledge
+base; context cues (negation, someone else, the past, a worry, doubt) live in vocabulary.yaml.
+The context step follows the ConText algorithm: a cue governs the findings inside its scope,
+which runs forward (or backward) from the cue to the end of the clause or the next terminator.
+
+Safety: doubt wins over every other cue (an uncertain red flag is asked about and counts as
+present), and merging mentions keeps the most alarming status.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from backcare.derive import with_implications
+from backcare.findings import Finding, FindingSet, Status
+from backcare.knowledge.load import Knowledge, load_knowledge
+from backcare.knowledge.schema import ContextCue
+from backcare.text.normalise import Sentence, sentences
+from backcare.text.numbers import parse_number, to_unit
+
+SCOPE_TOKENS = 12  # a cue never reaches further than this many words
+CONTEXT_ORDER = ("negated", "other", "historical", "hypothetical")
+CONTEXT_WORDS = {
+    "negated": "negated",
+    "other": "about someone else",
+    "historical": "in the past",
+    "hypothetical": "a worry or a question, not a report",
+    "uncertain": "not certain",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One place in the text that set a finding."""
+
+    finding: str
+    status: Status
+    words: str  # the person's own words
+    start: int  # offsets in the original text
+    end: int
+    value: float | None = None
+    context: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    findings: FindingSet
+    mentions: tuple[Mention, ...]
+    understood: bool  # False when the text has no recognisable words (empty, binary, not English)
+
+
+@dataclass(frozen=True, slots=True)
+class _Cue:
+    kind: str
+    direction: str
+    ends: frozenset[str]
+    pattern: re.Pattern[str]
+
+
+@dataclass(frozen=True, slots=True)
+class _FindingPatterns:
+    id: str
+    strong: tuple[re.Pattern[str], ...]
+    vague: tuple[re.Pattern[str], ...]
+    values: tuple[re.Pattern[str], ...]
+    ignore: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class _Compiled:
+    findings: tuple[_FindingPatterns, ...]
+    cues: tuple[_Cue, ...]
+    terminators: tuple[_Cue, ...]
+    pseudo: tuple[re.Pattern[str], ...]
+    spelling: dict[str, str]  # typo -> correction, built from the targets
+    known_words: frozenset[str]
+
+
+def _compile(kb: Knowledge) -> _Compiled:
+    flags = re.IGNORECASE
+    fps = []
+    words: set[str] = set()
+    for f in kb.base.findings:
+        fps.append(
+            _FindingPatterns(
+                id=f.id,
+                strong=tuple(re.compile(p, flags) for p in f.patterns),
+                vague=tuple(re.compile(p, flags) for p in f.mentions),
+                values=tuple(re.compile(p, flags) for p in f.value_patterns),
+                ignore=frozenset(f.ignore_context),
+            )
+        )
+        for p in (*f.patterns, *f.mentions):
+            words.update(re.findall(r"[a-z]{3,}", p))
+    cues, terminators, pseudo = [], [], []
+    for cue in kb.base.cues:
+        compiled = [re.compile(p, flags) for p in cue.patterns]
+        if cue.kind == "pseudo":
+            pseudo.extend(compiled)
+            continue
+        for pattern in compiled:
+            item = _cue(cue, pattern)
+            (terminators if cue.kind == "terminator" else cues).append(item)
+    keep = set(kb.base.spelling.keep)
+    targets = set(kb.base.spelling.targets)
+    spelling: dict[str, str] = {}
+    for target in sorted(targets):
+        for typo in _edits(target):
+            if typo not in keep and typo not in targets and typo not in words:
+                spelling.setdefault(typo, target)
+    return _Compiled(
+        findings=tuple(fps),
+        cues=tuple(cues),
+        terminators=tuple(terminators),
+        pseudo=tuple(pseudo),
+        spelling=spelling,
+        known_words=frozenset(words | targets | keep | _COMMON),
+    )
+
+
+def _cue(cue: ContextCue, pattern: re.Pattern[str]) -> _Cue:
+    ends = frozenset(cue.ends) if cue.ends else frozenset(CONTEXT_WORDS)
+    return _Cue(cue.kind, cue.direction, ends, pattern)
+
+
+def _edits(word: str) -> set[str]:
+    """Every string one edit from `word` (for words of five letters or more)."""
+    if len(word) < 5:
+        return set()
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    deletes = {a + b[1:] for a, b in splits if b}
+    swaps = {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    replaces = {a + c + b[1:] for a, b in splits if b for c in letters}
+    inserts = {a + c + b for a, b in splits for c in letters}
+    return (deletes | swaps | replaces | inserts) - {word}
+
+
+def extract(text: str, kb: Knowledge | None = None) -> Extraction:
+    """Find every finding the text states, denies, doubts or attributes to someone else."""
+    kb = kb or load_knowledge()
+    compiled = kb.derived("extract", _compile)
+    mentions: list[Mention] = []
+    recognised = 0
+    total = 0
+    for sentence in sentences(text):
+        fixed = _correct(sentence, compiled)
+        tokens = fixed.text.split()
+        total += len(tokens)
+        recognised += sum(1 for t in tokens if t in compiled.known_words)
+        mentions.extend(_sentence_mentions(fixed, text, compiled))
+    findings = with_implications(
+        FindingSet(Finding(m.finding, m.status, m.value, m.words, m.context) for m in mentions),
+        kb,
+    )
+    understood = bool(mentions) or (total > 0 and recognised / total >= 0.2)
+    return Extraction(findings, tuple(mentions), understood)
+
+
+def _correct(sentence: Sentence, compiled: _Compiled) -> Sentence:
+    """Replace likely typos of important words, keeping the map to the original text."""
+    if not compiled.spelling:
+        return sentence
+    out: list[str] = []
+    origin: list[int] = []
+    changed = False
+    for m in re.finditer(r"\S+", sentence.text):
+        word = m.group(0)
+        fixed = word
+        if word.isalpha() and word not in compiled.known_words:
+            fixed = compiled.spelling.get(word, word)
+        if out:
+            out.append(" ")
+            origin.append(sentence.origin[m.start() - 1])
+        changed = changed or fixed != word
+        out.append(fixed)
+        span = sentence.origin[m.start() : m.end()]
+        origin.extend(span[i] if i < len(span) else span[-1] for i in range(len(fixed)))
+    if not changed:
+        return sentence
+    return Sentence("".join(out), tuple(origin))
+
+
+def _sentence_mentions(sentence: Sentence, original: str, c: _Compiled) -> list[Mention]:
+    s = sentence.text
+    pseudo = [m.span() for p in c.pseudo for m in p.finditer(s)]
+    cues = [
+        (cue, m.start(), m.end())
+        for cue in c.cues
+        for m in cue.pattern.finditer(s)
+        if not _overlaps(m.span(), pseudo)
+    ]
+    terms = [
+        (t, m.start(), m.end())
+        for t in c.terminators
+        for m in t.pattern.finditer(s)
+        if not any(_overlaps(m.span(), [(a, b)]) for _, a, b in cues)
+    ]
+    out: list[Mention] = []
+    strong_spans: list[tuple[int, int]] = []
+    for fp in c.findings:
+        for pattern in fp.strong:
+            for m in pattern.finditer(s):
+                strong_spans.append(m.span())
+                out.append(_mention(fp, m, Status.PRESENT, None, sentence, original, cues, terms))
+    for fp in c.findings:
+        for pattern in fp.vague:
+            for m in pattern.finditer(s):
+                if _overlaps(m.span(), strong_spans):
+                    continue  # a clearer statement already covers these words
+                out.append(_mention(fp, m, Status.UNKNOWN, None, sentence, original, cues, terms))
+        for pattern in fp.values:
+            for m in pattern.finditer(s):
+                value = _value(fp.id, m)
+                if value is not None:
+                    out.append(
+                        _mention(fp, m, Status.PRESENT, value, sentence, original, cues, terms)
+                    )
+    return out
+
+
+def _value(finding_id: str, m: re.Match[str]) -> float | None:
+    groups = m.groupdict()
+    number = parse_number(groups.get("num"))
+    unit = groups.get("unit")
+    if number is None and unit is None:
+        return None
+    return to_unit(finding_id, number, unit)
+
+
+def _mention(
+    fp: _FindingPatterns,
+    m: re.Match[str],
+    status: Status,
+    value: float | None,
+    sentence: Sentence,
+    original: str,
+    cues: list[tuple[_Cue, int, int]],
+    terms: list[tuple[_Cue, int, int]],
+) -> Mention:
+    start, end = m.span()
+    kinds = _context(start, end, sentence.text, cues, terms) - fp.ignore
+    context = None
+    if "uncertain" in kinds:
+        status, context = Status.UNKNOWN, CONTEXT_WORDS["uncertain"]
+    else:
+        for kind in CONTEXT_ORDER:
+            if kind in kinds:
+                status, context = Status.ABSENT, CONTEXT_WORDS[kind]
+                break
+    a, b = sentence.original_span(start, end)
+    return Mention(fp.id, status, original[a:b], a, b, value, context)
+
+
+def _context(
+    start: int,
+    end: int,
+    s: str,
+    cues: list[tuple[_Cue, int, int]],
+    terms: list[tuple[_Cue, int, int]],
+) -> set[str]:
+    """The kinds of cue whose scope covers the match start..end."""
+    kinds: set[str] = set()
+    for cue, c_start, c_end in cues:
+        if c_start < end and start < c_end:
+            continue  # the cue is part of the finding's own words ("cant feel my bum")
+        if cue.direction in ("forward", "both") and c_end <= start:
+            limit = _scope_end(c_end, s, cue.kind, terms)
+            if start < limit:
+                kinds.add(cue.kind)
+        if cue.direction in ("backward", "both") and c_start >= end:
+            limit = _scope_start(c_start, s, cue.kind, terms)
+            if start >= limit:
+                kinds.add(cue.kind)
+    return kinds
+
+
+def _scope_end(position: int, s: str, kind: str, terms: list[tuple[_Cue, int, int]]) -> int:
+    end = len(s)
+    for t, t_start, _ in terms:
+        if t_start >= position and kind in t.ends and t_start < end:
+            end = t_start
+    return min(end, _after_words(s, position, SCOPE_TOKENS))
+
+
+def _scope_start(position: int, s: str, kind: str, terms: list[tuple[_Cue, int, int]]) -> int:
+    start = s.rfind(",", 0, position) + 1  # a backward cue stays within its clause
+    for t, _, t_end in terms:
+        if t_end <= position and kind in t.ends and t_end > start:
+            start = t_end
+    return max(start, _before_words(s, position, SCOPE_TOKENS))
+
+
+def _after_words(s: str, position: int, n: int) -> int:
+    spaces = [m.start() for m in re.finditer(" ", s[position:])]
+    return position + spaces[n] if len(spaces) > n else len(s)
+
+
+def _before_words(s: str, position: int, n: int) -> int:
+    spaces = [m.start() for m in re.finditer(" ", s[:position])]
+    return spaces[-n - 1] + 1 if len(spaces) > n else 0
+
+
+def _overlaps(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
+    a, b = span
+    return any(a < d and c < b for c, d in spans)
+
+
+# Frequent English words, so that "understood" can tell English from other languages and the
+# typo corrector leaves ordinary words alone.
+_COMMON = frozenset(
+    """a about after again all also am an and any are as at back be been before being both but
+    by can cant could day days did do does dont down each even every feel feels felt for from
+    get getting go going got had has have having he her here him his how i if im in into is it
+    its ive just last like little lot lower made make me more morning most much my myself near
+    night no not now of off on one only or other our out over pain painful really right said
+    same see she should side since so some still such than that the their them then there these
+    they this those through time to today too two up upper very was way we week weeks well went
+    were what when where which while who why will with would yesterday you your hurts hurt ache
+    sore spasm spasms muscle muscles left walk sit sitting stand lifting lifted work""".split()
+)

@@ -1,0 +1,90 @@
+"""Normalise free text for matching, keeping a map back to the original characters.
+
+Lower case; apostrophes dropped (can't -> cant, I'm -> im); commas kept as their own token; any
+other punctuation becomes a space, except a decimal point or a slash between digits (38.6, 7/10);
+sentences end at . ! ? ; and line breaks. Every character of the result remembers where it came
+from, so a match can quote the person's own words.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_APOSTROPHES = "'\u2019\u2018`\u00b4"
+_SENTENCE_END = ".!?;\n\r"
+MAX_CHARS = 20_000  # longer input is cut; nobody types more than this about their back
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """One sentence of normalised text with, for each character, its index in the original."""
+
+    text: str
+    origin: tuple[int, ...]
+
+    def original_span(self, start: int, end: int) -> tuple[int, int]:
+        """The (start, end) in the original text of normalised characters start..end."""
+        if not self.origin or start >= end:
+            return (0, 0)
+        return (self.origin[start], self.origin[max(start, end - 1)] + 1)
+
+
+def sentences(text: str) -> list[Sentence]:
+    """Split and normalise text into sentences."""
+    text = text[:MAX_CHARS]
+    out: list[Sentence] = []
+    chars: list[str] = []
+    origin: list[int] = []
+
+    def emit(ch: str, i: int) -> None:
+        if ch == " " and (not chars or chars[-1] == " "):
+            return
+        chars.append(ch)
+        origin.append(i)
+
+    def flush() -> None:
+        while chars and chars[-1] == " ":
+            chars.pop()
+            origin.pop()
+        if chars:
+            out.append(Sentence("".join(chars), tuple(origin)))
+        chars.clear()
+        origin.clear()
+
+    n = len(text)
+    for i, raw in enumerate(text):
+        ch = raw.lower()
+        if ch in _APOSTROPHES:
+            continue
+        if ch.isalnum() and ch.isascii():
+            emit(ch, i)
+        elif ch in "./" and 0 < i < n - 1 and text[i - 1].isdigit() and text[i + 1].isdigit():
+            emit(ch, i)
+        elif ch in _SENTENCE_END:
+            flush()
+        elif ch == ",":
+            emit(" ", i)
+            emit(",", i)
+            emit(" ", i)
+        elif ch == "%" or ch == "\u00b0":
+            emit(" ", i)
+            emit("%" if ch == "%" else "d", i)  # 38.5° -> "38.5 d" is read as degrees
+            emit(" ", i)
+        elif ch.isalpha():
+            emit(_fold(ch), i)
+        else:
+            emit(" ", i)
+    flush()
+    return out
+
+
+def _fold(ch: str) -> str:
+    """Accented Latin letters to plain ones (naïve -> naive); anything else is a word break."""
+    import unicodedata
+
+    base = unicodedata.normalize("NFKD", ch)[0]
+    return base if base.isascii() and base.isalpha() else " "
+
+
+WORD = re.compile(r"[a-z]+")
