@@ -12,6 +12,9 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
+# The CLI loads no pydantic plugins; looking for them scans every installed package (~15 ms).
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+
 import typer
 
 if TYPE_CHECKING:
@@ -24,8 +27,11 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
+    rich_markup_mode=None,  # plain help: Rich's help formatter costs ~0.1 s of start-up
 )
-kb_app = typer.Typer(help="Inspect and check the knowledge base.", no_args_is_help=True)
+kb_app = typer.Typer(
+    help="Inspect and check the knowledge base.", no_args_is_help=True, rich_markup_mode=None
+)
 app.add_typer(kb_app, name="kb")
 
 AnswersOption = Annotated[
@@ -89,7 +95,7 @@ def assess(
     locale: LocaleOption = None,
 ) -> None:
     """Guided assessment: asks one question at a time, red flags first, then shows the result."""
-    from backcare import render, serialize
+    from backcare import serialize
     from backcare.assessment import assess as run_assessment
     from backcare.knowledge.load import load_knowledge
     from backcare.questionnaire import parse_answers
@@ -108,6 +114,8 @@ def assess(
     if as_json:
         print(json.dumps(serialize.assessment(result, kb), ensure_ascii=False))
         return
+    from backcare import render
+
     render.assessment(_console(), result, kb)
 
 
@@ -115,10 +123,11 @@ def _ask_interactively(locale: str | None) -> FindingSet:
     from rich.prompt import Prompt
 
     from backcare import render
+    from backcare.derive import with_implications
     from backcare.errors import InputError
     from backcare.findings import FindingSet, Level
     from backcare.knowledge.load import load_knowledge
-    from backcare.questionnaire import next_question, parse_answer, with_implications
+    from backcare.questionnaire import next_question, parse_answer
     from backcare.triage import triage
 
     kb = load_knowledge()
@@ -181,7 +190,7 @@ def triage_cmd(
     ] = True,
 ) -> None:
     """Triage a free-text description ("my back went into spasm lifting the shopping...")."""
-    from backcare import render, serialize
+    from backcare import serialize
     from backcare.errors import InputError
     from backcare.knowledge.load import load_knowledge
     from backcare.text.triage import triage_text
@@ -204,6 +213,8 @@ def triage_cmd(
     if as_json:
         print(json.dumps(serialize.text_triage(outcome, kb), ensure_ascii=False))
         return
+    from backcare import render
+
     console = _console()
     render.findings(console, outcome.extraction.findings, kb)
     disposition = outcome.disposition

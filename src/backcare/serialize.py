@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from backcare.assessment import Assessment
 from backcare.careplan import CarePlan
 from backcare.findings import Citation, Finding, FindingSet
 from backcare.knowledge.load import Knowledge, load_knowledge
 from backcare.recovery import RecoveryEstimate
-from backcare.text.triage import TextTriage
 from backcare.triage import Disposition
+
+if TYPE_CHECKING:
+    from backcare.text.triage import TextTriage
 
 
 def citation(c: Citation) -> dict[str, str]:

@@ -85,7 +85,7 @@ def triage(
                 reason=rule.reason,
                 findings=ids,
                 uncertain=tuple(i for i in ids if findings.by_id[i].status is Status.UNKNOWN),
-                sources=kb.derived(f"rule_sources:{rule.id}", lambda _, r=rule: citations([r])),
+                sources=_rule_sources(kb, rule),
             )
         )
     fired.sort(key=lambda r: (-r.level.rank, r.id))
@@ -93,10 +93,11 @@ def triage(
     advice = kb.levels[level.value]
     number = kb.emergency_number(locale)
     questions: dict[str, SettlingQuestion] = {}
-    for rule in fired:
-        for fid in rule.uncertain:
+    for fired_rule in fired:
+        for fid in fired_rule.uncertain:
             if fid not in questions:
-                questions[fid] = SettlingQuestion(fid, kb.findings[fid].question, rule.level)
+                spec = kb.findings[fid]
+                questions[fid] = SettlingQuestion(fid, spec.question, fired_rule.level)
     return Disposition(
         level=level,
         title=advice.title.format(emergency_number=number),
@@ -107,6 +108,10 @@ def triage(
         questions=tuple(questions.values()),
         sources=kb.derived(f"level_sources:{level.value}", lambda _: citations([advice])),
     )
+
+
+def _rule_sources(kb: Knowledge, rule: Rule) -> tuple[Citation, ...]:
+    return kb.derived(f"rule_sources:{rule.id}", lambda _: citations([rule]))
 
 
 def _compile_rules(kb: Knowledge) -> dict[str, tuple[tuple[Rule, Predicate], ...]]:

@@ -21,7 +21,8 @@ from backcare.knowledge.schema import ContextCue
 from backcare.text.normalise import Sentence, sentences
 from backcare.text.numbers import parse_number, to_unit
 
-SCOPE_TOKENS = 12  # a cue never reaches further than this many words
+SCOPE_TOKENS = 10  # a cue never reaches further than this many words
+ENGLISH_SHARE = 0.4  # share of known words below which a text is "not understood"
 CONTEXT_ORDER = ("negated", "other", "historical", "hypothetical")
 CONTEXT_WORDS = {
     "negated": "negated",
@@ -95,7 +96,9 @@ def _compile(kb: Knowledge) -> _Compiled:
         )
         for p in (*f.patterns, *f.mentions):
             words.update(re.findall(r"[a-z]{3,}", p))
-    cues, terminators, pseudo = [], [], []
+    cues: list[_Cue] = []
+    terminators: list[_Cue] = []
+    pseudo: list[re.Pattern[str]] = []
     for cue in kb.base.cues:
         compiled = [re.compile(p, flags) for p in cue.patterns]
         if cue.kind == "pseudo":
@@ -156,7 +159,7 @@ def extract(text: str, kb: Knowledge | None = None) -> Extraction:
         FindingSet(Finding(m.finding, m.status, m.value, m.words, m.context) for m in mentions),
         kb,
     )
-    understood = bool(mentions) or (total > 0 and recognised / total >= 0.2)
+    understood = bool(mentions) or (total > 0 and recognised / total >= ENGLISH_SHARE)
     return Extraction(findings, tuple(mentions), understood)
 
 

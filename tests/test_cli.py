@@ -1,0 +1,127 @@
+"""The command line, run as a person would: real processes, real exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def run(
+    *args: str, stdin: str = "", env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    import os
+
+    full_env = {**os.environ, "BACKCARE_LOCALE": "", **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "backcare", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=full_env,
+    )
+
+
+def answers(tmp_path: Path, data: object, name: str = "a.json") -> str:
+    path = tmp_path / name
+    path.write_text(json.dumps(data))
+    return str(path)
+
+
+def test_help() -> None:
+    r = run("--help")
+    assert r.returncode == 0 and "assess" in r.stdout and "triage" in r.stdout
+
+
+def test_assess_json(tmp_path: Path) -> None:
+    path = answers(tmp_path, {"answers": {"pain_score": 6, "cause_strain": "yes", "age": 40}})
+    r = run("assess", "--answers", path, "--json")
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert out["disposition"] == "self_care"
+    assert out["recovery"]["min_days"] == 21 and out["plan"]["phases"]
+    assert out["emergency_number"] == "911"
+
+
+def test_assess_flat_answers_and_locale(tmp_path: Path) -> None:
+    path = answers(tmp_path, {"chest_pain": True})
+    r = run("assess", "--answers", path, "--json", env={"BACKCARE_LOCALE": "en-GB"})
+    out = json.loads(r.stdout)
+    assert out["disposition"] == "emergency_ambulance" and out["emergency_number"] == "999"
+    assert "999" in out["action"]
+
+
+def test_assess_text_output(tmp_path: Path) -> None:
+    path = answers(tmp_path, {"pain_score": 3, "cause_posture": "yes"})
+    r = run("assess", "--answers", path)
+    assert r.returncode == 0
+    assert "Look after it at home" in r.stdout and "30 minutes" in r.stdout
+    assert "not a diagnosis" in r.stdout
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ({"answers": {"pain_score": 11}}, "out of range"),
+        ({"answers": {"bogus_finding": "yes"}}, "unknown finding"),
+        ("{not json", "malformed JSON"),
+        ([1, 2], "expected a JSON object"),
+    ],
+)
+def test_bad_answers_exit_2_with_one_line(tmp_path: Path, content: object, message: str) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text(content if isinstance(content, str) else json.dumps(content))
+    r = run("assess", "--answers", str(path), "--json")
+    assert r.returncode == 2
+    assert message in r.stderr and "Traceback" not in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1 and r.stdout == ""
+
+
+def test_missing_answers_file_exit_2(tmp_path: Path) -> None:
+    r = run("assess", "--answers", str(tmp_path / "nope.json"))
+    assert r.returncode == 2 and "cannot read" in r.stderr
+
+
+def test_interactive_assessment_stops_early_on_emergency() -> None:
+    r = run("assess", stdin="n\nn\nn\nn\nn\nn\nn\nn\nn\ny\n" + "n\n" * 40)
+    assert r.returncode == 0, r.stderr
+    assert "emergency department" in r.stdout.lower()
+    assert "How bad is the pain" not in r.stdout
+
+
+def test_plan_command(tmp_path: Path) -> None:
+    path = answers(tmp_path, {"pain_score": 4})
+    r = run("plan", "--answers", path, "--json")
+    plan = json.loads(r.stdout)
+    assert [p["id"] for p in plan["phases"]] == ["first_48h", "following_weeks", "prevention"]
+
+
+def test_kb_commands() -> None:
+    assert run("kb", "check").returncode == 0
+    rows = json.loads(run("kb", "findings", "--json").stdout)
+    ids = {r["id"] for r in rows}
+    assert {"bladder_control_loss", "pain_score", "age"} <= ids
+    assert all(r["question"] for r in rows)
+
+
+def test_triage_json_lines_in_order() -> None:
+    texts = ["I have chest pain", "sore back after gardening", "I've wet myself and my back hurts"]
+    r = run("triage", "--json", "-", stdin="\n".join(texts) + "\n")
+    rows = [json.loads(line) for line in r.stdout.splitlines()]
+    assert [x["disposition"] for x in rows] == ["emergency_ambulance", "self_care", "emergency"]
+    assert all("findings" in x and "reasons" in x for x in rows)
+
+
+def test_triage_text_shows_words_and_reasons() -> None:
+    r = run("triage", "--no-ask", "can't feel my bum when I wipe")
+    assert r.returncode == 0
+    assert "feel my bum" in r.stdout and "cauda equina" in r.stdout
+
+
+def test_triage_empty_text_is_a_clear_error() -> None:
+    r = run("triage", "   ")
+    assert r.returncode == 2 and "empty" in r.stderr

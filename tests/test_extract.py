@@ -1,0 +1,194 @@
+"""Free-text triage: the vignettes, each context cue on both sides, odd input, monotonicity."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from backcare.findings import LEVELS, Level, Status
+from backcare.knowledge.load import load_knowledge
+from backcare.text.extract import extract
+from backcare.text.triage import triage_text
+
+from .conftest import ROOT, SHARED_CASES
+
+KB = load_knowledge()
+
+
+def _cases(path: Path) -> list[dict[str, object]]:
+    if not path.is_file():
+        return []
+    return list(yaml.safe_load(path.read_text())["cases"])
+
+
+PUBLIC = _cases(SHARED_CASES / "triage.yaml")
+OWN = _cases(ROOT / "tests" / "cases" / "triage_own.yaml")
+
+
+def _accepted(case: dict[str, object]) -> set[str]:
+    return {str(case["expected"]), *map(str, case.get("acceptable", []))}  # type: ignore[call-overload]
+
+
+@pytest.mark.parametrize("case", PUBLIC + OWN, ids=lambda c: str(c["id"]))
+def test_vignette(case: dict[str, object]) -> None:
+    got = triage_text(str(case["text"]), KB).disposition.level
+    assert got.value in _accepted(case), f"{got.value} for: {case['text']}"
+
+
+def status(text: str, finding: str) -> Status | None:
+    f = extract(text, KB).findings.get(finding)
+    return None if f is None else f.status
+
+
+@pytest.mark.parametrize(
+    ("present_text", "other_text", "finding"),
+    [
+        # negation
+        ("I have numbness in my leg", "no numbness in my leg", "limb_numbness"),
+        (
+            "I have lost control of my bladder",
+            "I don't have any trouble controlling my bladder",
+            "bladder_control_loss",
+        ),
+        ("my legs are weak", "my legs are not weak", "bilateral_leg_weakness"),
+        ("weakness in my arm", "no weakness in my arm", "limb_weakness"),
+        ("I have a fever", "no fever", "fever"),
+        ("bowels are not working, I soiled myself", "bowels fine", "bowel_control_loss"),
+        # someone else
+        ("I had cancer", "my dad had cancer", "cancer_history"),
+        ("I have a fever", "my son has a fever", "fever"),
+        # past and resolved
+        ("numbness in my foot", "numbness in my foot last year, gone now", "limb_numbness"),
+        ("my leg is weak", "my leg used to be weak", "limb_weakness"),
+        # hypothetical or worry
+        (
+            "I have lost bladder control",
+            "afraid I might lose bladder control",
+            "bladder_control_loss",
+        ),
+        ("my legs are numb", "what if my legs are numb tomorrow", "bilateral_leg_symptoms"),
+        ("I have chest pain", "could this cause chest pain later", "chest_pain"),
+    ],
+)
+def test_context_cue_both_sides(present_text: str, other_text: str, finding: str) -> None:
+    assert status(present_text, finding) is Status.PRESENT
+    assert status(other_text, finding) in (Status.ABSENT, None)
+
+
+def test_terminators_end_a_negation() -> None:
+    assert status("no fever but my legs are weak", "bilateral_leg_weakness") is Status.PRESENT
+    assert status("no fever, my legs have gone weak", "bilateral_leg_weakness") is Status.PRESENT
+    assert status("no numbness, tingling or weakness", "limb_weakness") is Status.ABSENT
+
+
+def test_doubt_is_unknown_and_asks() -> None:
+    t = triage_text("I think I have some numbness around my bottom", KB)
+    assert t.extraction.findings["saddle_numbness"].status is Status.UNKNOWN
+    assert t.disposition.level >= Level.EMERGENCY
+    assert any(q.finding == "saddle_numbness" for q in t.disposition.questions)
+
+
+def test_history_survives_past_tense() -> None:
+    assert status("I had breast cancer ten years ago", "cancer_history") is Status.PRESENT
+
+
+@pytest.mark.parametrize(
+    ("text", "finding", "value"),
+    [
+        ("temperature of 38.6", "body_temperature", 38.6),
+        ("fever of 39", "body_temperature", 39.0),
+        ("temp is 101 F", "body_temperature", 38.3),
+        ("pain 7/10", "pain_score", 7.0),
+        ("the pain is 8 out of 10", "pain_score", 8.0),
+        ("I'm 67", "age", 67.0),
+        ("a 45 year old man", "age", 45.0),
+        ("for 7 weeks", "pain_duration_days", 49.0),
+        ("since yesterday", "pain_duration_days", 1.0),
+        ("for two weeks", "pain_duration_days", 14.0),
+        ("every few weeks for 6 months", "pain_duration_days", 180.0),
+        ("fell 3 metres", "fall_height_m", 3.0),
+        ("fell about 10 feet", "fall_height_m", 3.05),
+    ],
+)
+def test_numbers(text: str, finding: str, value: float) -> None:
+    f = extract(text, KB).findings[finding]
+    assert f.value == pytest.approx(value, abs=0.1)
+
+
+def test_words_point_back_to_the_original_text() -> None:
+    text = "Back is bad. I CAN'T feel my bum when I wipe!"
+    m = next(m for m in extract(text, KB).mentions if m.finding == "saddle_numbness")
+    assert text[m.start : m.end] == m.words
+    assert m.words.startswith("CAN'T feel my bum")
+
+
+def test_typos_and_missing_apostrophes() -> None:
+    assert status("i cant feel my bladdder", "bladder_control_loss") is not None
+    assert status("lost controll of my bladdder", "bladder_control_loss") is Status.PRESENT
+    assert status("fell off a ladder", "bladder_control_loss") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   ",
+        "\x00\x01\x02\xff binary",
+        "a" * 100_000,
+        "Mi espalda me duele mucho",
+        "背中が痛い",
+        "🙂🙂🙂",
+        "no no no no no",
+        ".,;!?",
+    ],
+)
+def test_odd_input_gets_a_clear_answer(text: str) -> None:
+    from backcare.errors import InputError
+
+    try:
+        t = triage_text(text, KB)
+    except InputError as exc:
+        assert "empty" in str(exc)
+        return
+    assert t.disposition.level in LEVELS
+    if not t.extraction.understood:
+        assert t.disposition.level >= Level.CONSULTATION
+
+
+def test_not_understood_is_never_self_care() -> None:
+    t = triage_text("Me duele la espalda y no siento las piernas", KB)
+    assert not t.extraction.understood
+    assert t.disposition.level is Level.CONSULTATION
+    assert any("could not understand" in r for r in t.disposition.reasons)
+
+
+RED_FLAG_SENTENCES = [
+    ("I have lost control of my bladder.", Level.EMERGENCY),
+    ("I can't feel my bum when I wipe.", Level.EMERGENCY),
+    ("Both my legs have gone weak.", Level.EMERGENCY),
+    ("I have chest pain.", Level.EMERGENCY_AMBULANCE),
+    ("I have a fever of 39.", Level.CONSULTATION_24H),
+    ("My left leg is numb.", Level.CONSULTATION_24H),
+]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    case=st.sampled_from(PUBLIC + OWN),
+    flag=st.sampled_from(RED_FLAG_SENTENCES),
+    before=st.booleans(),
+)
+def test_adding_red_flag_words_never_lowers_the_level(
+    case: dict[str, object], flag: tuple[str, Level], before: bool
+) -> None:
+    text = str(case["text"])
+    sentence, level = flag
+    combined = f"{sentence} {text}" if before else f"{text} {sentence}"
+    original = triage_text(text, KB).disposition.level
+    after = triage_text(combined, KB).disposition.level
+    assert after >= original
+    assert after >= level
