@@ -258,6 +258,39 @@ def _replace(findings: FindingSet, answer: Any) -> FindingSet:
     return FindingSet([*(f for f in findings.values() if f.id != answer.finding_id), answer])
 
 
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help='The question, or "-" to read one per line.')],
+    as_json: JsonOption = False,
+    locale: LocaleOption = None,
+    retrieval: Annotated[
+        str | None,
+        typer.Option(help="bm25 (default), dense or hybrid (dense needs backcare[semantic])."),
+    ] = None,
+) -> None:
+    """Answer a question about back spasms from the knowledge base, with its sources."""
+    from backcare.knowledge.load import load_knowledge
+    from backcare.text.answer import answer, answer_dict, retrieval_mode
+
+    kb = load_knowledge()
+    loc = _locale(locale)
+    if retrieval is not None and retrieval not in ("bm25", "dense", "hybrid"):
+        _fail(f"--retrieval must be bm25, dense or hybrid (got {retrieval!r})")
+    mode = retrieval or retrieval_mode()
+    questions = (line.rstrip("\n") for line in sys.stdin) if question == "-" else [question]
+    for q in questions:
+        if not q.strip():
+            row: dict[str, Any] = {"question": q, "answer": "", "sources": [], "error": "empty"}
+        else:
+            row = answer_dict(answer(q, kb, loc, mode), kb)  # type: ignore[arg-type]
+        if as_json:
+            print(json.dumps(row, ensure_ascii=False), flush=True)
+            continue
+        print(row["answer"])
+        for src in row["sources"]:
+            print(f"  - {src['publisher'] or src['id']}, {src['title'] or ''}: {src['section']}")
+
+
 @kb_app.command("check")
 def kb_check() -> None:
     """Check the knowledge base: references, citations, questions, review dates. Exit 1 on error."""

@@ -190,6 +190,7 @@ def parse(texts: dict[str, str], check_references: bool = True) -> s.KnowledgeBa
         "education": raw["education"].get("education"),
         "cues": cues,
         "spelling": raw["vocabulary"].get("spelling") or {},
+        "synonyms": raw["vocabulary"].get("synonyms") or [],
     }
     try:
         base = s.KnowledgeBase.model_validate(data)

@@ -278,3 +278,4 @@ class KnowledgeBase(Model):
     education: tuple[EducationItem, ...]
     cues: tuple[ContextCue, ...]
     spelling: Spelling = Spelling()
+    synonyms: tuple[tuple[str, ...], ...] = ()

