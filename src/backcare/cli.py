@@ -34,6 +34,20 @@ kb_app = typer.Typer(
 )
 app.add_typer(kb_app, name="kb")
 
+from backcare import cli_diary  # noqa: E402 - registers the diary commands; imports stay light
+
+app.add_typer(cli_diary.episode_app, name="episode")
+app.command("log")(cli_diary.log)
+app.command("progress")(cli_diary.progress)
+app.command("forget")(cli_diary.forget)
+export_app = typer.Typer(
+    help="Export your data: JSON (all of it).",
+    invoke_without_command=True,
+    rich_markup_mode=None,
+)
+export_app.callback()(cli_diary.export)
+app.add_typer(export_app, name="export")
+
 AnswersOption = Annotated[
     Path | None,
     typer.Option("--answers", "-a", help="JSON file of answers (see README: answers format)."),

@@ -11,6 +11,7 @@ from backcare.assessment import Assessment
 from backcare.careplan import CarePlan
 from backcare.findings import Citation, FindingSet, Level
 from backcare.knowledge.load import Knowledge, load_knowledge
+from backcare.progress import Progress
 from backcare.recovery import RecoveryEstimate
 from backcare.triage import Disposition
 
@@ -134,3 +135,43 @@ def assessment(console: Console, a: Assessment, kb: Knowledge | None = None) -> 
     plan(console, a.plan)
     sources(console, (*a.disposition.sources, *a.recovery.sources, *a.plan.sources), kb)
     console.print(Text(a.disposition.disclaimer, style="italic"))
+
+
+def progress(
+    console: Console, p: Progress, estimate: RecoveryEstimate, level: str, reason: str | None
+) -> None:
+    """Pain over time as a terminal chart with the expected band, then the verdict."""
+    console.print(Text(progress_chart(p, estimate)))
+    text = Text()
+    text.append(p.message + "\n", style="bold")
+    if p.latest is not None and p.baseline is not None:
+        text.append(f"Day {p.day}: pain {p.latest:g}/10 (started at {p.baseline:g}); ")
+        fast, typical, slow = p.expected
+        text.append(f"expected today {fast:.1f}-{slow:.1f} (typical {typical:.1f}).\n")
+    for r in p.escalation_reasons:
+        text.append(f"! {r}\n", style="yellow")
+    for w in p.medicine_warnings:
+        text.append(f"! {w.text}\n", style="yellow")
+    if level not in ("self_care", "consultation") and reason:
+        text.append(f"This episode was raised to {level}: {reason}\n", style="bold red")
+    console.print(Panel(text, title="Am I recovering as expected?"))
+
+
+def progress_chart(p: Progress, estimate: RecoveryEstimate, width: int = 60) -> str:
+    """Rows 10..0 of pain, columns of days; '.' is the expected band, '*' your entries."""
+    last_day = max([estimate.max_days, p.day, *(int(d) + 1 for d, _ in p.points)])
+    scale = max(1.0, last_day / width)
+    columns = int(last_day / scale) + 1
+    grid = [[" "] * columns for _ in range(11)]
+    for col in range(columns):
+        fast, _, slow = estimate.expected_pain(col * scale)
+        for row in range(11):
+            if fast - 0.5 <= row <= slow + 0.5:
+                grid[row][col] = "."
+    for day, pain in p.points:
+        col = min(columns - 1, int(day / scale))
+        grid[min(10, max(0, round(pain)))][col] = "*"
+    lines = [f"{row:>2} |" + "".join(grid[row]) for row in range(10, -1, -1)]
+    lines.append("   +" + "-" * columns)
+    lines.append(f"    day 0{' ' * max(1, columns - 12)}day {last_day}")
+    return "\n".join(lines)

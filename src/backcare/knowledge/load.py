@@ -29,6 +29,8 @@ FILES = (
     "recovery",
     "plan",
     "education",
+    "medicines",
+    "progress",
 )
 _CACHE_FORMAT = 3
 T = TypeVar("T")
@@ -51,6 +53,7 @@ class Knowledge:
     levels: dict[str, s.LevelAdvice] = field(default_factory=dict)
     locales: dict[str, s.Locale] = field(default_factory=dict)
     education: dict[str, s.EducationItem] = field(default_factory=dict)
+    messages: dict[str, s.Message] = field(default_factory=dict)
     rules_by_finding: dict[str, tuple[s.Rule, ...]] = field(default_factory=dict)
     # Values derived from the content (indexes, compiled patterns), built on first use.
     memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
@@ -67,6 +70,7 @@ class Knowledge:
             levels={x.level.value: x for x in base.levels},
             locales={x.code.lower(): x for x in base.locales},
             education={x.id: x for x in base.education},
+            messages={x.id: x for x in base.messages},
             rules_by_finding=_index_rules(base.rules),
         )
 
@@ -189,6 +193,8 @@ def parse(texts: dict[str, str], check_references: bool = True) -> s.KnowledgeBa
         "clinician_questions": raw["plan"].get("clinician_questions"),
         "education": raw["education"].get("education"),
         "cues": cues,
+        "medicines": raw["medicines"].get("medicines"),
+        "messages": raw["progress"].get("messages"),
         "spelling": raw["vocabulary"].get("spelling") or {},
         "synonyms": raw["vocabulary"].get("synonyms") or [],
     }

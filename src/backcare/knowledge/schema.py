@@ -240,6 +240,20 @@ class EducationItem(Cited):
     keywords: tuple[str, ...] = ()
 
 
+class MedicineClass(Cited):
+    """A kind of medicine the diary recognises, and the guard that warns about it."""
+
+    label: str
+    names: tuple[str, ...] = Field(min_length=1)
+    max_hours: float | None = None  # warn when logged over a longer span than this
+    max_products_per_day: int | None = None  # warn when more distinct products in one day
+    warning: str
+
+
+class Message(Cited):
+    text: str
+
+
 class ContextCue(Model):
     kind: ContextKind | Literal["terminator", "pseudo"]
     direction: Literal["forward", "backward", "both"] = "forward"
@@ -277,5 +291,7 @@ class KnowledgeBase(Model):
     clinician_questions: tuple[ClinicianQuestion, ...]
     education: tuple[EducationItem, ...]
     cues: tuple[ContextCue, ...]
+    medicines: tuple[MedicineClass, ...] = ()
+    messages: tuple[Message, ...] = ()
     spelling: Spelling = Spelling()
     synonyms: tuple[tuple[str, ...], ...] = ()

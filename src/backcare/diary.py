@@ -1,0 +1,111 @@
+"""Diary entries: their validation, and the red-flag check every entry goes through.
+
+Pure: the caller passes `now`. The note and each new symptom are read exactly like a typed
+description (text/extract.py); a symptom may also be a finding id such as `saddle_numbness`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Literal
+
+from backcare.derive import with_implications
+from backcare.errors import InputError
+from backcare.findings import Finding, FindingSet, present
+from backcare.knowledge.load import Knowledge, load_knowledge
+from backcare.text.extract import Mention, extract
+from backcare.triage import Disposition, triage
+
+CLOCK_SKEW = timedelta(minutes=5)  # a phone a little ahead of the server is not "the future"
+MAX_NOTE = 5000
+
+
+@dataclass(frozen=True, slots=True)
+class Dose:
+    name: str
+    taken_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class TherapySession:
+    kind: Literal["ice", "heat"]
+    minutes: int
+
+
+@dataclass(frozen=True, slots=True)
+class EntryInput:
+    """What a person logs. Scores are 0-10."""
+
+    recorded_at: datetime
+    pain: int
+    spasms_per_day: int | None = None
+    stiffness: int | None = None
+    activity_interference: int | None = None
+    sleep_interference: int | None = None
+    note: str | None = None
+    symptoms: tuple[str, ...] = ()
+    doses: tuple[Dose, ...] = ()
+    therapy: tuple[TherapySession, ...] = field(default=())
+    exercises: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class EntryCheck:
+    """The red-flag check of one entry."""
+
+    findings: FindingSet
+    mentions: tuple[Mention, ...]
+    disposition: Disposition
+
+
+def validate_entry(entry: EntryInput, now: datetime, onset: date | None = None) -> None:
+    """Raise InputError naming the first problem; nothing is written for an invalid entry."""
+    if entry.recorded_at.tzinfo is None:
+        raise InputError("the entry time needs a time zone")
+    if entry.recorded_at > now + CLOCK_SKEW:
+        raise InputError(f"the entry time {entry.recorded_at:%Y-%m-%d %H:%M} is in the future")
+    if onset is not None and entry.recorded_at.date() < onset - timedelta(days=1):
+        raise InputError(f"the entry time is before the episode started ({onset})")
+    _score("pain", entry.pain)
+    for name in ("stiffness", "activity_interference", "sleep_interference"):
+        value = getattr(entry, name)
+        if value is not None:
+            _score(name.replace("_", " "), value)
+    if entry.spasms_per_day is not None and not 0 <= entry.spasms_per_day <= 500:
+        raise InputError(f"spasms per day must be 0-500 (got {entry.spasms_per_day})")
+    if entry.note is not None and len(entry.note) > MAX_NOTE:
+        raise InputError(f"the note is longer than {MAX_NOTE} characters")
+    for dose in entry.doses:
+        if not dose.name.strip() or len(dose.name) > 120:
+            raise InputError("a medicine needs a name of 1-120 characters")
+        if dose.taken_at > now + CLOCK_SKEW:
+            raise InputError(f"{dose.name}: the time taken is in the future")
+    for session in entry.therapy:
+        if session.kind not in ("ice", "heat") or not 1 <= session.minutes <= 240:
+            raise InputError("an ice or heat session needs 1-240 minutes")
+
+
+def _score(name: str, value: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10:
+        raise InputError(f"{name} must be a whole number from 0 to 10 (got {value!r})")
+
+
+def check_entry(
+    entry: EntryInput, kb: Knowledge | None = None, locale: str | None = None
+) -> EntryCheck:
+    """Run the same red-flag check as a typed description over the note and new symptoms."""
+    kb = kb or load_knowledge()
+    mentions: list[Mention] = []
+    found: list[Finding] = [present("pain_score", float(entry.pain), f"pain {entry.pain}/10")]
+    for text in (entry.note, *entry.symptoms):
+        if not text or not text.strip():
+            continue
+        if text.strip() in kb.findings:
+            found.append(present(text.strip(), evidence=f"symptom: {text.strip()}"))
+            continue
+        extraction = extract(text, kb)
+        mentions.extend(extraction.mentions)
+        found.extend(extraction.findings.values())
+    findings = with_implications(FindingSet(found), kb)
+    return EntryCheck(findings, tuple(mentions), triage(findings, kb, locale))

@@ -1,0 +1,212 @@
+"""Diary entries -> progress: actual pain against the expected course, and when to escalate.
+
+Pure: everything comes in as arguments, including `today`. Statuses: recovered, improving
+(better than the typical course), as_expected (within the band), slower (above the slow edge
+of the band), worse (up 2 points or 30% on the start). Escalation to `consultation` when there
+is no meaningful improvement by the end of the expected range or day 42 at the latest, when
+pain gets worse, or when this is the third episode in a year (CLINICAL.md).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from backcare.findings import Citation, Level
+from backcare.knowledge.load import Knowledge, load_knowledge
+from backcare.knowledge.schema import citations
+from backcare.recovery import RecoveryEstimate
+
+MEANINGFUL_POINTS = 2.0  # Ostelo 2008: 2 points or 30% on a 0-10 scale
+MEANINGFUL_SHARE = 0.30
+RECENT = timedelta(hours=72)  # the latest pain is the median of the last three days' entries
+EPISODES_FOR_RECURRENCE = 3  # this one and two more in the past year: "keep coming back"
+BAND_MARGIN = 1.0  # a point above the slow edge of the band before "slower" is said
+
+
+@dataclass(frozen=True, slots=True)
+class PainPoint:
+    at: datetime
+    pain: float
+
+
+@dataclass(frozen=True, slots=True)
+class DoseRecord:
+    name: str
+    taken_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class MedicineWarning:
+    medicine: str  # the class id, e.g. muscle_relaxant
+    text: str
+    sources: tuple[Citation, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    status: str  # no_entries, recovered, improving, as_expected, slower, worse
+    message: str
+    day: int  # days since onset, today
+    baseline: float | None
+    latest: float | None
+    change: float | None  # baseline - latest: positive is better
+    change_share: float | None
+    meaningful: bool
+    expected: tuple[float, float, float]  # (fast, typical, slow) for today
+    escalation: Level | None
+    escalation_reasons: tuple[str, ...]
+    medicine_warnings: tuple[MedicineWarning, ...]
+    episodes_this_year: int
+    points: tuple[tuple[float, float], ...]  # (day since onset, pain)
+    sources: tuple[Citation, ...]
+
+
+def assess_progress(
+    estimate: RecoveryEstimate,
+    onset: date,
+    points: Sequence[PainPoint],
+    today: date,
+    *,
+    start_pain_known: bool = True,
+    episodes_this_year: int = 1,
+    doses: Sequence[DoseRecord] = (),
+    kb: Knowledge | None = None,
+) -> Progress:
+    """How recovery is going, compared with the expected course."""
+    kb = kb or load_knowledge()
+    day = max(0, (today - onset).days)
+    ordered = sorted(points, key=lambda p: p.at)
+    series = tuple((_days(p.at, onset), p.pain) for p in ordered)
+    expected = estimate.expected_pain(day)
+    warnings = medicine_warnings(doses, kb)
+    used: list[str] = []
+    escalation: list[str] = []
+    if episodes_this_year >= EPISODES_FOR_RECURRENCE:
+        escalation.append(_say(kb, "escalate_recurrent", used, episodes=episodes_this_year))
+    if not ordered:
+        return _result(kb, "no_entries", used, day, None, None, expected, escalation, warnings,
+                       episodes_this_year, series)  # fmt: skip
+    baseline = estimate.start_pain if start_pain_known else ordered[0].pain
+    last = ordered[-1].at
+    recent = sorted(p.pain for p in ordered if last - p.at <= RECENT)
+    latest = recent[len(recent) // 2]
+    status = _status(baseline, latest, estimate.expected_pain(_days(last, onset)))
+    if status == "worse":
+        escalation.append(_say(kb, "escalate_worse", used))
+    elif (
+        status != "recovered"
+        and day >= estimate.escalation_day
+        and not _meaningful(baseline, latest)
+    ):
+        escalation.append(_say(kb, "escalate_stalled", used, day=day))
+    return _result(kb, status, used, day, baseline, latest, expected, escalation, warnings,
+                   episodes_this_year, series, estimate.escalation_day)  # fmt: skip
+
+
+def _status(baseline: float, latest: float, expected: tuple[float, float, float]) -> str:
+    _fast, typical, slow = expected
+    if latest <= 0:
+        return "recovered"
+    if latest - baseline >= MEANINGFUL_POINTS or (
+        baseline > 0 and (latest - baseline) / baseline >= MEANINGFUL_SHARE
+    ):
+        return "worse"
+    if latest < typical:
+        return "improving"
+    if latest <= slow + BAND_MARGIN:
+        return "as_expected"
+    return "slower"
+
+
+def _meaningful(baseline: float, latest: float) -> bool:
+    drop = baseline - latest
+    return drop >= MEANINGFUL_POINTS or (baseline > 0 and drop / baseline >= MEANINGFUL_SHARE)
+
+
+def _days(at: datetime, onset: date) -> float:
+    start = datetime(onset.year, onset.month, onset.day, tzinfo=at.tzinfo)
+    return round((at - start).total_seconds() / 86400, 3)
+
+
+def _say(kb: Knowledge, key: str, used: list[str], **values: object) -> str:
+    used.append(key)
+    return kb.messages[key].text.format(**values)
+
+
+def _result(
+    kb: Knowledge,
+    status: str,
+    used: list[str],
+    day: int,
+    baseline: float | None,
+    latest: float | None,
+    expected: tuple[float, float, float],
+    escalation: list[str],
+    warnings: tuple[MedicineWarning, ...],
+    episodes: int,
+    series: tuple[tuple[float, float], ...],
+    escalation_day: int = 42,
+) -> Progress:
+    message = _say(kb, status, used, escalation_day=escalation_day)
+    change = None if baseline is None or latest is None else round(baseline - latest, 2)
+    share = None if change is None or not baseline else round(change / baseline, 3)
+    meaningful = baseline is not None and latest is not None and _meaningful(baseline, latest)
+    return Progress(
+        status=status,
+        message=message,
+        day=day,
+        baseline=baseline,
+        latest=latest,
+        change=change,
+        change_share=share,
+        meaningful=meaningful,
+        expected=expected,
+        escalation=Level.CONSULTATION if escalation else None,
+        escalation_reasons=tuple(escalation),
+        medicine_warnings=warnings,
+        episodes_this_year=episodes,
+        points=series,
+        sources=citations([kb.messages[k] for k in used]),
+    )
+
+
+def medicine_warnings(
+    doses: Sequence[DoseRecord], kb: Knowledge | None = None
+) -> tuple[MedicineWarning, ...]:
+    """Warnings for medicines logged for longer than allowed, or overlapping products."""
+    kb = kb or load_knowledge()
+    out: list[MedicineWarning] = []
+    for cls in kb.base.medicines:
+        pattern = _names(cls.id, cls.names, kb)
+        hits = [d for d in doses if pattern.search(d.name.lower())]
+        if not hits:
+            continue
+        times = sorted(d.taken_at for d in hits)
+        too_long = cls.max_hours is not None and (
+            (times[-1] - times[0]).total_seconds() / 3600 > cls.max_hours
+        )
+        per_day: dict[date, set[str]] = {}
+        for d in hits:
+            per_day.setdefault(d.taken_at.date(), set()).add(_product(d.name))
+        too_many = cls.max_products_per_day is not None and any(
+            len(products) > cls.max_products_per_day for products in per_day.values()
+        )
+        if too_long or too_many:
+            out.append(MedicineWarning(cls.id, cls.warning, citations([cls])))
+    return tuple(out)
+
+
+def _names(class_id: str, names: tuple[str, ...], kb: Knowledge) -> re.Pattern[str]:
+    def build(_: Knowledge) -> re.Pattern[str]:
+        words = sorted((re.escape(n.lower()) for n in names), key=len, reverse=True)
+        return re.compile(r"\b(?:" + "|".join(words) + r")\b")
+
+    return kb.derived(f"medicine_names:{class_id}", build)
+
+
+def _product(name: str) -> str:
+    """A product's identity for the duplicate check: its name without doses or punctuation."""
+    return " ".join(re.findall(r"[a-z]+", name.lower())) or name.lower()

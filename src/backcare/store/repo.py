@@ -1,0 +1,272 @@
+"""Repository functions: episodes and entries in, progress and exports out.
+
+Each write is one transaction: an entry, its medicines and any escalation of its episode are
+committed together or not at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session, selectinload
+
+from backcare import serialize
+from backcare.assessment import Assessment
+from backcare.diary import EntryCheck, EntryInput, check_entry, validate_entry
+from backcare.errors import InputError, NotFoundError
+from backcare.findings import Level
+from backcare.knowledge.load import Knowledge, load_knowledge
+from backcare.progress import DoseRecord, PainPoint, Progress, assess_progress
+from backcare.recovery import RecoveryEstimate
+from backcare.store.models import Entry, Episode, MedicineDose, Person
+
+LOCAL_PERSON = "me"
+
+
+@dataclass(frozen=True, slots=True)
+class Logged:
+    """The result of logging an entry: what was stored and whether the episode was raised."""
+
+    entry_id: int
+    check: EntryCheck
+    raised_to: Level | None
+    reason: str | None
+
+
+def local_person(session: Session, name: str = LOCAL_PERSON) -> Person:
+    """The person a single-user install writes as; created on first use."""
+    person = session.scalars(select(Person).where(Person.name == name).order_by(Person.id)).first()
+    if person is None:
+        person = Person(name=name, created_at=_now())
+        session.add(person)
+        session.flush()
+    return person
+
+
+def start_episode(
+    session: Session, person: Person, assessment: Assessment, onset: date, today: date,
+    kb: Knowledge | None = None,
+) -> Episode:  # fmt: skip
+    """Open an episode from an assessment."""
+    if onset > today:
+        raise InputError(f"the onset date {onset} is in the future")
+    if onset < today - timedelta(days=3650):
+        raise InputError(f"the onset date {onset} is more than ten years ago")
+    kb = kb or load_knowledge()
+    episode = Episode(
+        person_id=person.id,
+        onset_date=onset,
+        started_at=_now(),
+        findings=serialize.findings(assessment.findings, kb),
+        level=assessment.disposition.level.value,
+        current_level=assessment.disposition.level.value,
+        disposition=serialize.disposition(assessment.disposition),
+        recovery={
+            **serialize.recovery(assessment.recovery),
+            "start_pain_known": assessment.findings.value("pain_score") is not None,
+        },
+        plan=serialize.plan(assessment.plan),
+    )
+    session.add(episode)
+    session.flush()
+    return episode
+
+
+def episodes(session: Session, person: Person) -> list[Episode]:
+    return list(
+        session.scalars(
+            select(Episode).where(Episode.person_id == person.id).order_by(Episode.id.desc())
+        )
+    )
+
+
+def episode(session: Session, person: Person, episode_id: int | None = None) -> Episode:
+    """An episode by id, or the most recent open one."""
+    query = select(Episode).where(Episode.person_id == person.id)
+    if episode_id is not None:
+        found = session.scalars(query.where(Episode.id == episode_id)).first()
+        if found is None:
+            raise NotFoundError(f"there is no episode {episode_id} (see `backcare episode list`)")
+        return found
+    found = session.scalars(
+        query.where(Episode.closed_at.is_(None)).order_by(Episode.id.desc())
+    ).first()
+    if found is None:
+        raise NotFoundError("there is no open episode: start one with `backcare episode start`")
+    return found
+
+
+def close_episode(session: Session, ep: Episode) -> None:
+    if ep.closed_at is not None:
+        raise InputError(f"episode {ep.id} is already closed")
+    ep.closed_at = _now()
+
+
+def add_entry(
+    session: Session, person: Person, ep: Episode, entry: EntryInput, now: datetime,
+    kb: Knowledge | None = None, locale: str | None = None,
+) -> Logged:  # fmt: skip
+    """Validate, red-flag-check and store one entry; raise the episode's level at once if needed."""
+    kb = kb or load_knowledge()
+    if ep.closed_at is not None:
+        raise InputError(f"episode {ep.id} is closed; start a new one to keep logging")
+    validate_entry(entry, now, ep.onset_date)
+    check = check_entry(entry, kb, locale)
+    row = Entry(
+        episode_id=ep.id,
+        person_id=person.id,
+        recorded_at=entry.recorded_at,
+        created_at=now,
+        pain=entry.pain,
+        spasms_per_day=entry.spasms_per_day,
+        stiffness=entry.stiffness,
+        activity_interference=entry.activity_interference,
+        sleep_interference=entry.sleep_interference,
+        note=entry.note,
+        symptoms=list(entry.symptoms),
+        therapy=[{"kind": t.kind, "minutes": t.minutes} for t in entry.therapy],
+        exercises=list(entry.exercises),
+        triage_level=check.disposition.level.value,
+        triage={
+            **serialize.disposition(check.disposition),
+            "findings": serialize.findings(check.findings, kb),
+        },
+    )
+    row.doses = [
+        MedicineDose(person_id=person.id, name=d.name.strip(), taken_at=d.taken_at)
+        for d in entry.doses
+    ]
+    session.add(row)
+    raised_to = None
+    reason = None
+    level = check.disposition.level
+    if level > Level(ep.current_level) and level >= Level.CONSULTATION_24H:
+        raised_to = level
+        reason = "; ".join(check.disposition.reasons)
+        ep.current_level = level.value
+        ep.escalation_reason = f"{entry.recorded_at:%Y-%m-%d}: {reason}"
+    session.flush()
+    return Logged(row.id, check, raised_to, reason)
+
+
+def estimate_of(ep: Episode) -> RecoveryEstimate:
+    """The recovery estimate stored with an episode."""
+    r = ep.recovery
+    return RecoveryEstimate(
+        severity=str(r["severity"]),
+        min_days=int(r["min_days"]),
+        max_days=int(r["max_days"]),
+        start_pain=float(r["start_pain"]),
+        reasons=tuple(r.get("reasons", ())),
+        courses=(),
+        factors=(),
+        review_days=tuple(r.get("review_days", ())),
+        sources=(),
+    )
+
+
+def progress(
+    session: Session, person: Person, ep: Episode, today: date, kb: Knowledge | None = None
+) -> Progress:
+    """Progress of an episode as of `today`, with recurrence and medicine guards."""
+    rows = session.execute(
+        select(Entry.recorded_at, Entry.pain).where(Entry.episode_id == ep.id)
+    ).all()
+    doses = session.execute(
+        select(MedicineDose.name, MedicineDose.taken_at)
+        .join(Entry, MedicineDose.entry_id == Entry.id)
+        .where(Entry.episode_id == ep.id)
+    ).all()
+    year_ago = ep.onset_date - timedelta(days=365)
+    count = session.scalar(
+        select(func.count(Episode.id)).where(
+            Episode.person_id == person.id,
+            Episode.onset_date > year_ago,
+            Episode.onset_date <= ep.onset_date,
+        )
+    )
+    return assess_progress(
+        estimate_of(ep),
+        ep.onset_date,
+        [PainPoint(_aware(at), float(pain)) for at, pain in rows],
+        today,
+        start_pain_known=bool(ep.recovery.get("start_pain_known", True)),
+        episodes_this_year=int(count or 1),
+        doses=[DoseRecord(name, _aware(at)) for name, at in doses],
+        kb=kb,
+    )
+
+
+def export_person(session: Session, person: Person) -> dict[str, Any]:
+    """Everything stored about a person, as JSON-ready data."""
+    eps = session.scalars(
+        select(Episode)
+        .where(Episode.person_id == person.id)
+        .options(selectinload(Episode.entries).selectinload(Entry.doses))
+        .order_by(Episode.id)
+    ).all()
+    return {
+        "person": {"id": person.id, "name": person.name, "created_at": _iso(person.created_at)},
+        "episodes": [_episode_dict(ep) for ep in eps],
+        "exported_at": _iso(_now()),
+    }
+
+
+def _episode_dict(ep: Episode) -> dict[str, Any]:
+    return {
+        "id": ep.id,
+        "onset_date": ep.onset_date.isoformat(),
+        "started_at": _iso(ep.started_at),
+        "closed_at": _iso(ep.closed_at),
+        "level": ep.level,
+        "current_level": ep.current_level,
+        "escalation_reason": ep.escalation_reason,
+        "findings": ep.findings,
+        "disposition": ep.disposition,
+        "recovery": ep.recovery,
+        "plan": ep.plan,
+        "entries": [
+            {
+                "id": e.id,
+                "recorded_at": _iso(e.recorded_at),
+                "pain": e.pain,
+                "spasms_per_day": e.spasms_per_day,
+                "stiffness": e.stiffness,
+                "activity_interference": e.activity_interference,
+                "sleep_interference": e.sleep_interference,
+                "note": e.note,
+                "symptoms": e.symptoms,
+                "therapy": e.therapy,
+                "exercises": e.exercises,
+                "medicines": [{"name": d.name, "taken_at": _iso(d.taken_at)} for d in e.doses],
+                "triage_level": e.triage_level,
+                "triage": e.triage,
+            }
+            for e in ep.entries
+        ],
+    }
+
+
+def forget_person(session: Session, person: Person) -> int:
+    """Delete everything stored about a person; returns how many episodes went."""
+    count = session.scalar(select(func.count(Episode.id)).where(Episode.person_id == person.id))
+    for table in (MedicineDose, Entry, Episode):
+        session.execute(delete(table).where(table.person_id == person.id))
+    session.execute(delete(Person).where(Person.id == person.id))
+    return int(count or 0)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _aware(at: datetime) -> datetime:
+    """SQLite hands back naive datetimes; every time backcare stores is UTC."""
+    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
+
+
+def _iso(at: datetime | None) -> str | None:
+    return None if at is None else _aware(at).isoformat()
