@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from statistics import median
 
 from backcare.findings import Citation, Level
 from backcare.knowledge.load import Knowledge, load_knowledge
@@ -21,14 +22,14 @@ from backcare.recovery import RecoveryEstimate
 
 MEANINGFUL_POINTS = 2.0  # Ostelo 2008: 2 points or 30% on a 0-10 scale
 MEANINGFUL_SHARE = 0.30
-RECENT = timedelta(hours=72)  # the latest pain is the median of the last three days' entries
+RECENT = timedelta(hours=36)  # "latest" is the median of entries in the last day and a half
 EPISODES_FOR_RECURRENCE = 3  # this one and two more in the past year: "keep coming back"
 BAND_MARGIN = 1.0  # a point above the slow edge of the band before "slower" is said
 
 
 @dataclass(frozen=True, slots=True)
 class PainPoint:
-    at: datetime
+    at: datetime  # time-zone aware
     pain: float
 
 
@@ -79,7 +80,8 @@ def assess_progress(
     kb = kb or load_knowledge()
     day = max(0, (today - onset).days)
     ordered = sorted(points, key=lambda p: p.at)
-    series = tuple((_days(p.at, onset), p.pain) for p in ordered)
+    start = datetime(onset.year, onset.month, onset.day, tzinfo=UTC)
+    series = tuple((round((p.at - start).total_seconds() / 86400, 3), p.pain) for p in ordered)
     expected = estimate.expected_pain(day)
     warnings = medicine_warnings(doses, kb)
     used: list[str] = []
@@ -91,9 +93,8 @@ def assess_progress(
                        episodes_this_year, series)  # fmt: skip
     baseline = estimate.start_pain if start_pain_known else ordered[0].pain
     last = ordered[-1].at
-    recent = sorted(p.pain for p in ordered if last - p.at <= RECENT)
-    latest = recent[len(recent) // 2]
-    status = _status(baseline, latest, estimate.expected_pain(_days(last, onset)))
+    latest = float(median(p.pain for p in ordered if last - p.at < RECENT))
+    status = _status(baseline, latest, estimate.expected_pain(series[-1][0]))
     if status == "worse":
         escalation.append(_say(kb, "escalate_worse", used))
     elif (
@@ -124,11 +125,6 @@ def _status(baseline: float, latest: float, expected: tuple[float, float, float]
 def _meaningful(baseline: float, latest: float) -> bool:
     drop = baseline - latest
     return drop >= MEANINGFUL_POINTS or (baseline > 0 and drop / baseline >= MEANINGFUL_SHARE)
-
-
-def _days(at: datetime, onset: date) -> float:
-    start = datetime(onset.year, onset.month, onset.day, tzinfo=at.tzinfo)
-    return round((at - start).total_seconds() / 86400, 3)
 
 
 def _say(kb: Knowledge, key: str, used: list[str], **values: object) -> str:

@@ -36,13 +36,14 @@ class Episode(Base):
     onset_date: Mapped[date] = mapped_column(Date)
     started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    findings: Mapped[list[Any]] = mapped_column(JSON)  # the assessment's findings
+    # The assessment's record: loaded only when read (export, show), not on every entry.
+    findings: Mapped[list[Any]] = mapped_column(JSON, deferred=True)
     level: Mapped[str] = mapped_column(String(32))  # the assessment's disposition
     current_level: Mapped[str] = mapped_column(String(32))  # raised by red flags and progress
     escalation_reason: Mapped[str | None] = mapped_column(Text)
-    disposition: Mapped[dict[str, Any]] = mapped_column(JSON)
+    disposition: Mapped[dict[str, Any]] = mapped_column(JSON, deferred=True)
     recovery: Mapped[dict[str, Any]] = mapped_column(JSON)
-    plan: Mapped[dict[str, Any]] = mapped_column(JSON)
+    plan: Mapped[dict[str, Any]] = mapped_column(JSON, deferred=True)
 
     person: Mapped[Person] = relationship(back_populates="episodes")
     entries: Mapped[list[Entry]] = relationship(
@@ -72,7 +73,7 @@ class Entry(Base):
     therapy: Mapped[list[Any]] = mapped_column(JSON)  # [{"kind": "ice"|"heat", "minutes": n}]
     exercises: Mapped[list[Any]] = mapped_column(JSON)
     triage_level: Mapped[str] = mapped_column(String(32))
-    triage: Mapped[dict[str, Any]] = mapped_column(JSON)
+    triage: Mapped[dict[str, Any]] = mapped_column(JSON, deferred=True)
 
     episode: Mapped[Episode] = relationship(back_populates="entries")
     doses: Mapped[list[MedicineDose]] = relationship(
