@@ -13,9 +13,9 @@ import pytest
 
 
 @pytest.fixture
-def run(tmp_path: Path):  # type: ignore[no-untyped-def]
-    env = {**os.environ, "BACKCARE_DATABASE_URL": f"sqlite:///{tmp_path / 'd.db'}",
-           "BACKCARE_LOCALE": ""}  # fmt: skip
+def run(db_url: str):  # type: ignore[no-untyped-def]
+    """Run the CLI against a fresh database (SQLite, then PostgreSQL)."""
+    env = {**os.environ, "BACKCARE_DATABASE_URL": db_url, "BACKCARE_LOCALE": ""}
 
     def go(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
         return subprocess.run(

@@ -41,11 +41,15 @@ app.command("log")(cli_diary.log)
 app.command("progress")(cli_diary.progress)
 app.command("forget")(cli_diary.forget)
 export_app = typer.Typer(
-    help="Export your data: JSON (all of it).",
+    help="Export your data: JSON (all of it), or for a clinician: fhir, pdf, html, ics.",
     invoke_without_command=True,
     rich_markup_mode=None,
 )
 export_app.callback()(cli_diary.export)
+export_app.command("fhir")(cli_diary.export_fhir)
+export_app.command("pdf")(cli_diary.export_pdf)
+export_app.command("html")(cli_diary.export_html)
+export_app.command("ics")(cli_diary.export_ics)
 app.add_typer(export_app, name="export")
 
 AnswersOption = Annotated[

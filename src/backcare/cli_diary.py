@@ -145,10 +145,10 @@ def episode_list(as_json: JsonOption = False) -> None:
 @episode_app.command("show")
 def episode_show(episode_id: Annotated[int | None, typer.Argument()] = None) -> None:
     """Show an episode as JSON: assessment, plan and entries."""
-    from backcare.store.repo import _episode_dict, episode
+    from backcare.store.repo import episode, episode_dict
 
     with _session() as session:
-        data = _episode_dict(episode(session, _person(session), episode_id))
+        data = episode_dict(episode(session, _person(session), episode_id))
     print(json.dumps(data, ensure_ascii=False, indent=1))
 
 
@@ -282,3 +282,87 @@ def forget(
     with _session() as session:
         count = forget_person(session, _person(session))
     print(f"Deleted all your data ({count} episode(s)).")
+
+
+OutputOption = Annotated[
+    Path | None, typer.Option("--output", "-o", help="File to write (default: standard output).")
+]
+
+
+def _record_with_entries(episode_id: int | None) -> Any:
+    from backcare.interop.records import load_episode
+
+    record = load_episode(episode_id)
+    if not record.entries:
+        raise InputError(
+            f"episode {record.id} has no diary entries yet: log some with `backcare log`"
+        )
+    return record
+
+
+def _write(data: bytes, output: Path | None, default_name: str | None = None) -> None:
+    target = output or (Path(default_name) if default_name else None)
+    if target is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    try:
+        tmp = target.with_name(target.name + ".tmp")
+        tmp.write_bytes(data)
+        tmp.replace(target)
+    except OSError as exc:
+        raise InputError(f"cannot write {target}: {exc.strerror}") from None
+    print(f"Wrote {target}", file=sys.stderr)
+
+
+def export_fhir(episode_id: EpisodeOption = None, output: OutputOption = None) -> None:
+    """The episode as a FHIR R4 bundle (JSON): answers, findings, triage, plan, pain scores."""
+    from backcare.interop.fhir import bundle
+
+    record = _record_with_entries(episode_id)
+    _write(json.dumps(bundle(record), ensure_ascii=False, indent=1).encode(), output)
+
+
+def export_html(episode_id: EpisodeOption = None, output: OutputOption = None) -> None:
+    """A one-page summary for your clinician, as HTML."""
+    from backcare.interop.report import html
+
+    record = _record_with_entries(episode_id)
+    _write(html(record, _today()).encode(), output)
+
+
+def export_pdf(episode_id: EpisodeOption = None, output: OutputOption = None) -> None:
+    """A one-page summary for your clinician, as PDF (default file backcare-episode-N.pdf)."""
+    from backcare.interop.report import pdf
+
+    record = _record_with_entries(episode_id)
+    _write(pdf(record, _today()), output, f"backcare-episode-{record.id}.pdf")
+
+
+def export_ics(
+    episode_id: EpisodeOption = None,
+    output: OutputOption = None,
+    tz: Annotated[str | None, typer.Option(help="Time zone, e.g. Europe/London.")] = None,
+) -> None:
+    """Your plan's schedule as a calendar: ice/heat, sitting breaks, exercise, review date."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    from backcare.interop.ics import calendar
+    from backcare.interop.records import load_episode
+
+    zone = tz or _local_zone()
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InputError(f"unknown time zone {zone!r} (use a name like Europe/London)") from None
+    _write(calendar(load_episode(episode_id), zone, _today()), output)
+
+
+def _local_zone() -> str:
+    key = getattr(datetime.now().astimezone().tzinfo, "key", None)
+    if key:
+        return str(key)
+    try:
+        return Path("/etc/timezone").read_text().strip() or "UTC"
+    except OSError:
+        return "UTC"

@@ -71,8 +71,14 @@ class Implication(Model):
 ContextKind = Literal["negated", "other", "historical", "hypothetical", "uncertain"]
 
 
+class Code(Model):
+    code: str = Field(pattern=r"^[0-9]{6,18}$")
+    display: str
+
+
 class Finding(Cited):
     label: str
+    snomed: Code | None = None  # SNOMED CT concept, where one fits
     kind: Literal[
         "symptom",
         "red_flag_symptom",

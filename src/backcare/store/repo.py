@@ -212,12 +212,13 @@ def export_person(session: Session, person: Person) -> dict[str, Any]:
     ).all()
     return {
         "person": {"id": person.id, "name": person.name, "created_at": _iso(person.created_at)},
-        "episodes": [_episode_dict(ep) for ep in eps],
+        "episodes": [episode_dict(ep) for ep in eps],
         "exported_at": _iso(_now()),
     }
 
 
-def _episode_dict(ep: Episode) -> dict[str, Any]:
+def episode_dict(ep: Episode) -> dict[str, Any]:
+    """One episode with its entries and medicines, as JSON-ready data."""
     return {
         "id": ep.id,
         "onset_date": ep.onset_date.isoformat(),
