@@ -309,6 +309,18 @@ def ask(
             print(f"  - {src['publisher'] or src['id']}, {src['title'] or ''}: {src['section']}")
 
 
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.", min=1, max=65535)] = 8000,
+) -> None:
+    """Start the web app (http://127.0.0.1:8000) on the local SQLite database."""
+    import uvicorn
+
+    print(f"backcare is running at http://{host}:{port}  (Ctrl+C to stop)", file=sys.stderr)
+    uvicorn.run("backcare.web.app:app", host=host, port=port, log_level="warning")
+
+
 @kb_app.command("check")
 def kb_check() -> None:
     """Check the knowledge base: references, citations, questions, review dates. Exit 1 on error."""

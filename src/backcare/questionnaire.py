@@ -99,9 +99,9 @@ def _number(spec: FindingDef, raw: object, evidence: str) -> Finding:
             f"{spec.id}: expected a number in {spec.value.unit}, got {raw!r}"
         ) from None
     if value != value or not spec.value.min <= value <= spec.value.max:
+        unit = "" if spec.value.unit == "0-10" else f" {spec.value.unit}"
         raise InputError(
-            f"{spec.id}: {raw!r} is out of range ({spec.value.min:g}-{spec.value.max:g} "
-            f"{spec.value.unit})"
+            f"{spec.id}: {raw!r} is out of range ({spec.value.min:g}-{spec.value.max:g}{unit})"
         )
     return Finding(spec.id, Status.PRESENT, value, evidence)
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from backcare.interop.records import EpisodeRecord
-from backcare.interop.summary import Summary, build
+from backcare.interop.summary import Summary, build, chart_window
 from backcare.knowledge.load import Knowledge
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -25,22 +25,36 @@ def html(record: EpisodeRecord, today: date, kb: Knowledge | None = None) -> str
 
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
     s = build(record, today, kb)
-    return env.get_template("summary.html").render(s=s, chart=svg_chart(s))
+    return env.get_template("summary.html").render(
+        s=s, chart=svg_chart(s.chart_points, s.band, s.max_day)
+    )
 
 
-def svg_chart(s: Summary, width: int = 640, height: int = 220) -> str:
+def svg_from(points: tuple[tuple[float, float], ...], estimate: Any, day: int) -> str:
+    """The diary chart for progress points and a recovery estimate."""
+    band, max_day = chart_window(points, estimate, today=day)
+    return svg_chart(points, band, max_day)
+
+
+def svg_chart(
+    points: tuple[tuple[float, float], ...],
+    band: tuple[tuple[float, float, float], ...],
+    max_day: int,
+    width: int = 640,
+    height: int = 220,
+) -> str:
     """Pain (0-10) by day: the expected band shaded, diary scores as dots."""
     left, bottom, top, right = 34, 24, 8, 8
     w, h = width - left - right, height - top - bottom
 
     def x(day: float) -> float:
-        return round(left + w * day / max(s.max_day, 1), 1)
+        return round(left + w * day / max(max_day, 1), 1)
 
     def y(pain: float) -> float:
         return round(top + h * (1 - pain / 10), 1)
 
-    upper = " ".join(f"{x(d)},{y(slow)}" for d, _, slow in s.band)
-    lower = " ".join(f"{x(d)},{y(fast)}" for d, fast, _ in reversed(s.band))
+    upper = " ".join(f"{x(d)},{y(slow)}" for d, _, slow in band)
+    lower = " ".join(f"{x(d)},{y(fast)}" for d, fast, _ in reversed(band))
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
         f'aria-label="Pain by day since onset against the expected range" width="100%">',
@@ -53,14 +67,14 @@ def svg_chart(s: Summary, width: int = 640, height: int = 220) -> str:
             f'<text x="{left - 6}" y="{y(p) + 4}" font-size="11" text-anchor="end">{p}</text>'
         )
     parts.append(f'<text x="{left}" y="{height - 6}" font-size="11">day 0</text>')
-    end = f"day {s.max_day}"
+    end = f"day {max_day}"
     parts.append(
         f'<text x="{left + w}" y="{height - 6}" font-size="11" text-anchor="end">{end}</text>'
     )
-    line = " ".join(f"{x(day)},{y(pain)}" for day, pain in s.chart_points)
-    if len(s.chart_points) > 1:
+    line = " ".join(f"{x(day)},{y(pain)}" for day, pain in points)
+    if len(points) > 1:
         parts.append(f'<polyline points="{line}" fill="none" stroke="#a00000" stroke-width="1.5"/>')
-    for day, pain in s.chart_points:
+    for day, pain in points:
         parts.append(f'<circle cx="{x(day)}" cy="{y(pain)}" r="3" fill="#a00000"/>')
     parts.append("</svg>")
     return "".join(parts)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from backcare.findings import Level
 from backcare.interop.records import EpisodeRecord, FindingRecord
@@ -93,15 +94,7 @@ def build(record: EpisodeRecord, today: date, kb: Knowledge | None = None) -> Su
         (round((e.recorded_at - onset_dt).total_seconds() / 86400, 2), float(e.pain))
         for e in record.entries
     )
-    last = max((d for d, _ in points), default=0.0)
-    # Show the time so far and a week ahead, at least two weeks, and never past the range's end
-    # unless the diary goes on longer.
-    max_day = max(14, int(last) + 7)
-    max_day = max(min(max_day, record.recovery.max_days), int(last) + 1)
-    step = max(1, max_day // 40)
-    band = tuple(
-        (float(d), *_ends(record.recovery.expected_pain(d))) for d in range(0, max_day + 1, step)
-    )
+    band, max_day = chart_window(points, record.recovery)
     from backcare.triage import DISCLAIMER
 
     return Summary(
@@ -164,6 +157,19 @@ def _add_diary_answers(record: EpisodeRecord, today: date, by_topic: dict[str, l
                 "Pain in the diary (0-10)", f"{entries[0].pain} at first, {entries[-1].pain} lately"
             )
         )
+
+
+def chart_window(
+    points: tuple[tuple[float, float], ...], estimate: Any, today: float = 0.0
+) -> tuple[tuple[tuple[float, float, float], ...], int]:
+    """The expected band and the last day to draw: the time so far and a week ahead, at least
+    two weeks, never past the end of the expected range unless the diary goes on longer."""
+    last = max((d for d, _ in points), default=today)
+    last = max(last, today)
+    max_day = max(min(max(14, int(last) + 7), estimate.max_days), int(last) + 1)
+    step = max(1, max_day // 40)
+    band = tuple((float(d), *_ends(estimate.expected_pain(d))) for d in range(0, max_day + 1, step))
+    return band, max_day
 
 
 def _ends(expected: tuple[float, float, float]) -> tuple[float, float]:

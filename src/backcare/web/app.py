@@ -1,0 +1,132 @@
+"""The FastAPI application: HTML pages, the REST API under /api/v1, and their error handling.
+
+Errors are RFC 9457 problem details (application/problem+json) with a 4xx status for bad input;
+request bodies over MAX_BODY bytes get 413 before they are read.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from backcare.errors import BackcareError, InputError, NotFoundError
+
+MAX_BODY = 64 * 1024  # a description, a diary entry or a question is far smaller
+STATIC = Path(__file__).resolve().parent / "static"
+PROBLEM = "application/problem+json"
+
+
+def problem(status: int, title: str, detail: str, **extra: Any) -> JSONResponse:
+    """An RFC 9457 problem details response."""
+    body = {"type": "about:blank", "title": title, "status": status, "detail": detail, **extra}
+    return JSONResponse(body, status_code=status, media_type=PROBLEM)
+
+
+class BodyLimit:
+    """Refuse request bodies larger than `limit` bytes with 413, declared or streamed."""
+
+    def __init__(self, app: ASGIApp, limit: int = MAX_BODY) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        declared = headers.get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
+            await problem(413, "Request too large", f"the body is over {self.limit} bytes")(
+                scope, receive, send
+            )
+            return
+        seen = 0
+
+        async def limited() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    raise _TooLarge
+            return message
+
+        try:
+            await self.app(scope, limited, send)
+        except _TooLarge:
+            await problem(413, "Request too large", f"the body is over {self.limit} bytes")(
+                scope, receive, send
+            )
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def create_app() -> FastAPI:
+    """The backcare web application."""
+    from backcare.web import api, pages
+
+    app = FastAPI(
+        title="backcare",
+        version="1",
+        description="Triage, recovery estimate, care plan, diary and cited answers for a "
+        "back spasm or acute back pain. Not a diagnosis.",
+        openapi_url="/api/v1/openapi.json",
+        docs_url="/api/v1/docs",
+        redoc_url=None,
+    )
+    app.add_middleware(BodyLimit)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.include_router(api.router)
+    app.include_router(pages.router)
+
+    @app.exception_handler(NotFoundError)
+    async def not_found(request: Request, exc: NotFoundError) -> Response:
+        return _error(request, 404, "Not found", str(exc))
+
+    @app.exception_handler(InputError)
+    async def bad_input(request: Request, exc: InputError) -> Response:
+        return _error(request, 422, "Invalid input", str(exc))
+
+    @app.exception_handler(BackcareError)
+    async def unavailable(request: Request, exc: BackcareError) -> Response:
+        return _error(request, 503, "Service unavailable", str(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        errors = [
+            {"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg", ""))}
+            for e in exc.errors()
+        ]
+        first = errors[0] if errors else {"loc": [], "msg": "invalid request"}
+        detail = f"{'.'.join(first['loc'][1:]) or 'request'}: {first['msg']}"
+        return _error(request, 422, "Invalid input", detail, errors=errors)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        return _error(request, exc.status_code, _TITLES.get(exc.status_code, "Error"),
+                      str(exc.detail))  # fmt: skip
+
+    return app
+
+
+_TITLES = {400: "Bad request", 404: "Not found", 405: "Method not allowed", 413: "Too large"}
+
+
+def _error(request: Request, status: int, title: str, detail: str, **extra: Any) -> Response:
+    if request.url.path.startswith("/api/"):
+        return problem(status, title, detail, **extra)
+    from backcare.web.pages import error_page
+
+    return error_page(request, status, title, detail)
+
+
+app = create_app()
