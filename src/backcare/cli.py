@@ -313,12 +313,14 @@ def ask(
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port.", min=1, max=65535)] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes (one per core).", min=1)] = 1,
 ) -> None:
     """Start the web app (http://127.0.0.1:8000) on the local SQLite database."""
     import uvicorn
 
     print(f"backcare is running at http://{host}:{port}  (Ctrl+C to stop)", file=sys.stderr)
-    uvicorn.run("backcare.web.app:app", host=host, port=port, log_level="warning")
+    uvicorn.run("backcare.web.app:app", host=host, port=port, log_level="warning",
+                workers=workers, access_log=False)  # fmt: skip
 
 
 @kb_app.command("check")

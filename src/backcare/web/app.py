@@ -115,7 +115,47 @@ def create_app() -> FastAPI:
         return _error(request, exc.status_code, _TITLES.get(exc.status_code, "Error"),
                       str(exc.detail))  # fmt: skip
 
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
+
+
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    """The generated spec, with every 4xx documented as RFC 9457 problem details (what the
+    handlers send) instead of FastAPI's default validation-error body."""
+    if app.openapi_schema:
+        return app.openapi_schema
+    from fastapi.openapi.utils import get_openapi
+
+    spec = get_openapi(title=app.title, version=app.version, description=app.description,
+                       routes=app.routes)  # fmt: skip
+    schemas = spec.setdefault("components", {}).setdefault("schemas", {})
+    schemas["Problem"] = {
+        "type": "object",
+        "required": ["type", "title", "status", "detail"],
+        "properties": {
+            "type": {"type": "string"}, "title": {"type": "string"},
+            "status": {"type": "integer"}, "detail": {"type": "string"},
+            "errors": {"type": "array", "items": {"type": "object"}},
+        },
+    }  # fmt: skip
+    schemas.pop("HTTPValidationError", None)
+    schemas.pop("ValidationError", None)
+    problem_body = {PROBLEM: {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    for operations in spec.get("paths", {}).values():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            if operation.get("requestBody") or any(
+                p.get("in") != "header" for p in operation.get("parameters", [])
+            ):
+                responses.setdefault("422", {"description": "Invalid input"})
+            if operation.get("requestBody"):
+                responses.setdefault("400", {"description": "Malformed request body"})
+                responses.setdefault("413", {"description": "Request too large"})
+            for code, response in responses.items():
+                if code.startswith("4"):
+                    response["content"] = problem_body
+    app.openapi_schema = spec
+    return spec
 
 
 _TITLES = {400: "Bad request", 404: "Not found", 405: "Method not allowed", 413: "Too large"}

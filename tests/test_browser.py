@@ -1,0 +1,154 @@
+"""Real-browser tests: Playwright driving Debian's Chromium against `backcare serve`, with axe-core
+checking every page visited for serious accessibility violations (WCAG 2.1 AA rules)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .conftest import ROOT
+
+FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def axe_js() -> str:
+    result = subprocess.run(["bash", str(ROOT / "scripts" / "test-browser")],
+                            capture_output=True, text=True)  # fmt: skip
+    if result.returncode != 0:
+        pytest.fail(f"browser test tools could not be set up: {result.stderr[-2000:]}")
+    return Path(result.stdout.strip().splitlines()[-1]).read_text()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    db = tmp_path_factory.mktemp("browser") / "web.db"
+    env = {**os.environ, "BACKCARE_DATABASE_URL": f"sqlite:///{db}", "BACKCARE_LOCALE": ""}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "backcare", "serve", "--port", str(port)], env=env,
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            time.sleep(0.2)
+    else:
+        proc.kill()
+        pytest.fail("the server did not start")
+    yield url
+    proc.terminate()
+    proc.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=FLAGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 390, "height": 844})  # a phone
+    yield context.new_page()
+    context.close()
+
+
+def no_serious_violations(page: Any, axe_js: str) -> None:
+    page.add_script_tag(content=axe_js)
+    result = page.evaluate(
+        "axe.run(document, {runOnly: {type: 'tag', values: "
+        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
+    )
+    serious = [
+        f"{v['id']}: {v['help']} ({len(v['nodes'])} node(s))"
+        for v in result["violations"] if v["impact"] in ("serious", "critical")
+    ]  # fmt: skip
+    assert not serious, f"{page.url}: {serious}"
+
+
+def test_guided_check_to_an_emergency(page: Any, server: str, axe_js: str) -> None:
+    page.goto(server + "/")
+    no_serious_violations(page, axe_js)
+    page.get_by_role("link", name="Answer a guided check, one question at a time").click()
+    no_serious_violations(page, axe_js)
+    page.get_by_label("No", exact=True).check()  # stuck, unable to move?
+    page.get_by_role("button", name="Next").click()
+    assert "chest" in page.locator("legend").inner_text().lower()
+    page.get_by_label("Yes", exact=True).check()
+    page.get_by_role("button", name="Next").click()
+    call = page.get_by_role("link", name="Call 911")
+    assert call.is_visible() and call.get_attribute("href") == "tel:911"
+    assert call.bounding_box()["height"] >= 44  # large target
+    no_serious_violations(page, axe_js)
+
+
+def test_free_text_to_self_care(page: Any, server: str, axe_js: str) -> None:
+    page.goto(server + "/")
+    page.get_by_label("Describe your back pain in your own words").fill(
+        "My lower back went into spasm lifting a box yesterday. No numbness, bladder fine."
+    )
+    page.get_by_role("button", name="Check my symptoms").click()
+    assert page.get_by_role("heading", name="Look after it at home").is_visible()
+    assert "Your plan" in page.content()
+    page.get_by_role("button", name="Start a 20-minute ice/heat timer").click()
+    page.wait_for_function("document.querySelector('.timer-status').textContent.includes('left')")
+    no_serious_violations(page, axe_js)
+
+
+def test_a_diary_week_with_the_chart(page: Any, server: str, axe_js: str) -> None:
+    page.goto(server + "/")
+    page.get_by_label("Describe your back pain in your own words").fill(
+        "back spasm after gardening, pain 7/10"
+    )
+    page.get_by_role("button", name="Check my symptoms").click()
+    page.get_by_role("button", name="Start a diary to track this").click()
+    assert page.url.endswith("/diary")
+    for pain in ("7", "6", "6", "5", "4", "4", "3"):
+        page.get_by_label(pain, exact=True).check()
+        page.get_by_label("Anything to add? (optional)").fill("stiff in the morning")
+        page.get_by_role("button", name="Save entry").click()
+        assert page.get_by_role("status").first.inner_text() == "Saved."
+    assert page.locator("figure svg circle").count() == 7
+    assert "Am I recovering as expected?" in page.content()
+    no_serious_violations(page, axe_js)
+
+
+def test_asking_a_question(page: Any, server: str, axe_js: str) -> None:
+    page.goto(server + "/ask")
+    page.get_by_label("Your question about back spasms").fill("can I drive on muscle relaxers?")
+    page.get_by_role("button", name="Ask").click()
+    answer = page.locator(".answer").inner_text().lower()
+    assert "drive" in answer and "sources" in answer
+    no_serious_violations(page, axe_js)
+
+
+def test_readable_at_200_percent_zoom(browser: Any, server: str) -> None:
+    context = browser.new_context(viewport={"width": 640, "height": 800}, device_scale_factor=2)
+    page = context.new_page()
+    page.goto(server + "/")
+    page.evaluate("document.body.style.zoom = '200%'")
+    overflow = page.evaluate("document.documentElement.scrollWidth > window.innerWidth * 2.05")
+    assert not overflow  # no sideways scrolling beyond the zoomed width
+    context.close()
