@@ -125,3 +125,18 @@ def test_triage_text_shows_words_and_reasons() -> None:
 def test_triage_empty_text_is_a_clear_error() -> None:
     r = run("triage", "   ")
     assert r.returncode == 2 and "empty" in r.stderr
+
+
+@pytest.mark.parametrize(("reply", "level"), [("n", "self_care"), ("y", "emergency")])
+def test_triage_asks_the_question_that_settles_an_unclear_red_flag(reply: str, level: str) -> None:
+    text = "sore back after lifting, I think I might have some numbness around my bottom"
+    r = run("triage", "--ask", text, stdin=f"{reply}\nn\n")  # bottom numb? limb numb: no
+    assert r.returncode == 0, r.stderr
+    assert "when you wipe" in r.stdout
+    title = {"self_care": "Look after it at home", "emergency": "emergency department"}[level]
+    assert title in r.stdout
+
+
+def test_triage_keeps_unclear_flags_when_input_ends() -> None:
+    r = run("triage", "--ask", "I think my bum might be numb", stdin="")
+    assert r.returncode == 0 and "emergency department" in r.stdout

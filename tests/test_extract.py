@@ -92,6 +92,18 @@ def test_doubt_is_unknown_and_asks() -> None:
     assert any(q.finding == "saddle_numbness" for q in t.disposition.questions)
 
 
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("my bum might be numb", "saddle_numbness"),
+        ("my leg may be weaker than before", "limb_weakness"),
+        ("I think my legs are giving way", "bilateral_leg_weakness"),
+    ],
+)
+def test_doubt_inside_the_words_makes_a_finding_uncertain(text: str, finding: str) -> None:
+    assert status(text, finding) is Status.UNKNOWN
+
+
 def test_history_survives_past_tense() -> None:
     assert status("I had breast cancer ten years ago", "cancer_history") is Status.PRESENT
 

@@ -20,7 +20,7 @@ import typer
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from backcare.findings import FindingSet
+    from backcare.findings import Finding, FindingSet
 
 app = typer.Typer(
     help="backcare: triage, recovery estimate and care plan for a back spasm or acute back pain.",
@@ -159,7 +159,11 @@ def _ask_interactively(locale: str | None) -> FindingSet:
     shown_emergency = False
     while (q := next_question(findings, kb)) is not None:
         hint = f" [{q.unit}]" if q.answer == "number" else " (y/n/?)"
-        raw = Prompt.ask(f"{q.text}{hint}", console=console)
+        try:
+            raw = Prompt.ask(f"{q.text}{hint}", console=console)
+        except EOFError:
+            console.print("\n[yellow]No more answers: the result below uses what you answered.[/]")
+            break
         try:
             answer = parse_answer(q.finding, raw, kb)
         except InputError as exc:
@@ -204,8 +208,11 @@ def triage_cmd(
     as_json: JsonOption = False,
     locale: LocaleOption = None,
     ask: Annotated[
-        bool, typer.Option("--ask/--no-ask", help="Ask about red flags the text leaves unclear.")
-    ] = True,
+        bool | None,
+        typer.Option(
+            "--ask/--no-ask", help="Ask about unclear red flags (default: in a terminal)."
+        ),
+    ] = None,
 ) -> None:
     """Triage a free-text description ("my back went into spasm lifting the shopping...")."""
     from backcare import serialize
@@ -236,7 +243,7 @@ def triage_cmd(
     console = _console()
     render.findings(console, outcome.extraction.findings, kb)
     disposition = outcome.disposition
-    if ask and disposition.questions and sys.stdin.isatty():
+    if disposition.questions and (ask if ask is not None else sys.stdin.isatty()):
         disposition = _settle(outcome.extraction.findings, disposition, loc)
     render.disposition(console, disposition)
     console.print(f"[italic]{disposition.disclaimer}[/]")
@@ -254,26 +261,25 @@ def _settle(findings: FindingSet, disposition: Any, locale: str | None) -> Any:
     kb = load_knowledge()
     console = _console()
     for q in disposition.questions:
-        while True:
-            raw = Prompt.ask(f"{q.question} (y/n/?)", console=console)
+        answer = None
+        while answer is None:
+            try:
+                raw = Prompt.ask(f"{q.question} (y/n/?)", console=console)
+            except EOFError:  # no more input: what is still unclear stays counted as present
+                return triage(findings, kb, locale)
             try:
                 answer = parse_answer(q.finding, raw, kb)
-                break
             except InputError as exc:
                 console.print(f"[yellow]{exc}[/]")
-        findings = (
-            findings.with_findings([answer])
-            if answer.status.value != "absent"
-            else (_replace(findings, answer))
-        )
+        findings = _settled(findings, answer)
     return triage(findings, kb, locale)
 
 
-def _replace(findings: FindingSet, answer: Any) -> FindingSet:
-    """The person's own answer settles a finding the text left uncertain."""
+def _settled(findings: FindingSet, answer: Finding) -> FindingSet:
+    """The person's own answer replaces what the text left uncertain (yes, no or still unsure)."""
     from backcare.findings import FindingSet
 
-    return FindingSet([*(f for f in findings.values() if f.id != answer.finding_id), answer])
+    return FindingSet([*(f for f in findings.values() if f.id != answer.id), answer])
 
 
 @app.command()

@@ -269,7 +269,11 @@ def _context(
     kinds: set[str] = set()
     for cue, c_start, c_end in cues:
         if c_start < end and start < c_end:
-            continue  # the cue is part of the finding's own words ("cant feel my bum")
+            # A negation inside the matched words is part of the finding ("cant feel my bum");
+            # doubt or a worry inside them ("bum might be numb") still colours it.
+            if cue.kind in ("uncertain", "hypothetical"):
+                kinds.add(cue.kind)
+            continue
         if cue.direction in ("forward", "both") and c_end <= start:
             limit = _scope_end(c_end, s, cue.kind, terms)
             if start < limit:
