@@ -254,17 +254,7 @@ def export(
 
     with _session() as session:
         data = export_person(session, _person(session))
-    text = json.dumps(data, ensure_ascii=False, indent=1)
-    if output is None:
-        print(text)
-        return
-    try:
-        tmp = output.with_name(output.name + ".tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(output)
-    except OSError as exc:
-        raise InputError(f"cannot write {output}: {exc.strerror}") from None
-    print(f"Wrote {output}")
+    _write((json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode(), output)
 
 
 def forget(
