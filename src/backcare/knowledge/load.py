@@ -197,6 +197,7 @@ def parse(texts: dict[str, str], check_references: bool = True) -> s.KnowledgeBa
         "messages": raw["progress"].get("messages"),
         "spelling": raw["vocabulary"].get("spelling") or {},
         "synonyms": raw["vocabulary"].get("synonyms") or [],
+        "domain": raw["vocabulary"].get("domain") or [],
     }
     try:
         base = s.KnowledgeBase.model_validate(data)

@@ -301,3 +301,4 @@ class KnowledgeBase(Model):
     messages: tuple[Message, ...] = ()
     spelling: Spelling = Spelling()
     synonyms: tuple[tuple[str, ...], ...] = ()
+    domain: tuple[str, ...] = ()

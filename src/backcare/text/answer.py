@@ -23,7 +23,8 @@ from backcare.knowledge.schema import citations
 Retrieval = Literal["bm25", "dense", "hybrid"]
 MIN_CONFIDENCE = 0.34  # below this the knowledge base is not trusted to answer
 PHRASING_WEIGHT = 0.8  # how much a close match to an item's phrasing adds to its score
-SECOND_ITEM_SHARE = 0.75  # include the runner-up when it scores this close to the best
+SECOND_ITEM_SHARE = 0.75
+TOP_K = 3  # include the runner-up when it scores this close to the best
 CANNOT_ANSWER = (
     "backcare's knowledge base does not cover that question well enough to answer it. "
     "Please ask a clinician (your GP, a physiotherapist or a pharmacist)."
@@ -104,7 +105,9 @@ _STOP = frozenset(
     shall may might must am im ive id get got getting go going so than then too very just also
     any some all no not out up down into over again further once here more most other such own
     same both each few only off should now best way ways thing things good know tell want
-    need really much many lot lots please thanks kind sort type types normal okay ok""".split()
+    need really much many lot lots please thanks kind sort type types normal okay ok whats hows
+    whos wheres whens whys thats theres heres lets isnt arent doesnt dont didnt cant wont
+    shouldnt wouldnt couldnt ive youre youve ill id""".split()
 )
 
 
@@ -138,6 +141,15 @@ class _Index:
                 self.synonyms[stem] = self.synonyms.get(stem, frozenset()) | frozenset(stems)
                 self.canonical.setdefault(stem, stems[0])
         self.phrasings = [[self.shape(p) for p in d.phrasings] for d in self.docs]
+        keywords = [k for e in kb.base.education for k in e.keywords]
+        keywords += [k for t in kb.base.treatments for k in (*t.keywords, t.name)]
+        self.domain = frozenset(
+            t for word in (*kb.base.domain, *keywords) for t in self.tokens(word)
+        )
+
+    def in_domain(self, terms: list[str]) -> bool:
+        """True when the question names at least one of backcare's subjects."""
+        return any(t in self.domain for t in self.expand(terms))
 
     def expand(self, terms: list[str]) -> list[str]:
         """The question's terms plus the usual word for its rare or unknown ones ("cramp" ->
@@ -251,21 +263,27 @@ def answer(
     index = _index(kb)
     ranked = rank(question, kb, mode)
     terms = index.tokens(question)
-    best, best_score = ranked[0]
-    confidence = index.coverage(terms, best)
+    # The best-covered of the top few items answers: a close runner-up that holds more of the
+    # question's words is the better answer ("what helps back spasms at night").
+    top = ranked[:TOP_K]
+    covered = [(index.coverage(terms, i), score, i) for i, score in top]
+    confidence, _, _ = max(covered)
+    best, best_score = max(
+        ((i, score) for cov, score, i in covered if cov >= confidence - 0.15),
+        key=lambda pair: pair[1],
+    )
     if mode != "bm25":
         from backcare.text.embed import raw_similarity
 
         confidence = max(confidence, raw_similarity(question, index.docs, kb))
     safety, level = _safety_first(question, kb, locale)
-    if confidence < MIN_CONFIDENCE or best_score <= 0:
+    if confidence < MIN_CONFIDENCE or best_score <= 0 or not index.in_domain(terms):
         text = " ".join(p for p in (safety, CANNOT_ANSWER) if p)
         return Answer(question, text, (), (SCOPE_CITATION,), round(confidence, 3), False, level)
     chosen = [best]
-    if len(ranked) > 1:
-        second, second_score = ranked[1]
-        if second_score >= SECOND_ITEM_SHARE * best_score:
-            chosen.append(second)
+    runner_up = next(((i, sc) for i, sc in ranked if i != best), None)
+    if runner_up and runner_up[1] >= SECOND_ITEM_SHARE * best_score:
+        chosen.append(runner_up[0])
     docs = [index.docs[i] for i in chosen]
     body = " ".join(f"{d.title}: {d.text}" for d in docs)
     text = f"{safety} {body}" if safety else body
