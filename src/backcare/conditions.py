@@ -32,11 +32,6 @@ def holds(condition: Condition, findings: FindingSet) -> bool:
     return not (condition.max is not None and f.value > condition.max)
 
 
-def all_hold(conditions: Iterable[Condition], findings: FindingSet) -> bool:
-    """True when every condition holds (an empty list always holds)."""
-    return all(holds(c, findings) for c in conditions)
-
-
 def supporting(conditions: Iterable[Condition], findings: FindingSet) -> tuple[str, ...]:
     """The finding ids that make the conditions hold, in order, without repeats."""
     out: list[str] = []
@@ -59,7 +54,7 @@ Predicate = Callable[[FindingSet], bool]
 
 
 def compile_conditions(conditions: Iterable[Condition]) -> Predicate:
-    """A fast predicate equivalent to `all_hold(conditions, ...)`, built once per item."""
+    """A fast predicate: True when every condition holds (`holds` on each), built once per item."""
     parts = [_compile(c) for c in conditions]
     if not parts:
         return _always

@@ -125,12 +125,6 @@ class FindingSet(Mapping[str, Finding]):
         """A new set with `extra` merged in."""
         return FindingSet([*self.by_id.values(), *extra])
 
-    def present(self) -> list[Finding]:
-        return [f for f in self.by_id.values() if f.status is Status.PRESENT]
-
-    def uncertain(self) -> list[Finding]:
-        return [f for f in self.by_id.values() if f.status is Status.UNKNOWN]
-
 
 _STATUS_ORDER = {Status.ABSENT: 0, Status.UNKNOWN: 1, Status.PRESENT: 2}
 

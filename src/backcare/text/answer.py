@@ -12,7 +12,6 @@ from __future__ import annotations
 import math
 import os
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -339,6 +338,3 @@ def _source(c: Citation, kb: Knowledge) -> dict[str, str | None]:
         "publisher": src.publisher if src else None,
         "url": src.url if src else None,
     }
-
-
-AnswerFn = Callable[[str], Answer]

@@ -12,7 +12,6 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from backcare import serialize
-from backcare.findings import Level
 from backcare.knowledge.load import load_knowledge
 from backcare.settings import settings
 
@@ -365,6 +364,3 @@ def _episode(ep: Any) -> dict[str, Any]:
         "current_level": ep.current_level, "open": ep.closed_at is None,
         "escalation_reason": ep.escalation_reason,
     }  # fmt: skip
-
-
-LEVEL_ORDER = [level.value for level in Level]
