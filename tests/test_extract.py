@@ -6,8 +6,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from backcare.findings import LEVELS, Level, Status
 from backcare.knowledge.load import load_knowledge
@@ -188,19 +186,15 @@ RED_FLAG_SENTENCES = [
 ]
 
 
-@settings(max_examples=150, deadline=None)
-@given(
-    case=st.sampled_from(PUBLIC + OWN),
-    flag=st.sampled_from(RED_FLAG_SENTENCES),
-    before=st.booleans(),
-)
-def test_adding_red_flag_words_never_lowers_the_level(
-    case: dict[str, object], flag: tuple[str, Level], before: bool
-) -> None:
-    text = str(case["text"])
-    sentence, level = flag
-    combined = f"{sentence} {text}" if before else f"{text} {sentence}"
-    original = triage_text(text, KB).disposition.level
-    after = triage_text(combined, KB).disposition.level
-    assert after >= original
-    assert after >= level
+def test_adding_red_flag_words_never_lowers_the_level() -> None:
+    """Every vignette, with every red-flag sentence before and after it (exhaustive)."""
+    leaks = []
+    for case in PUBLIC + OWN:
+        text = str(case["text"])
+        original = triage_text(text, KB).disposition.level
+        for sentence, level in RED_FLAG_SENTENCES:
+            for combined in (f"{sentence} {text}", f"{text} {sentence}"):
+                after = triage_text(combined, KB).disposition.level
+                if after < original or after < level:
+                    leaks.append(f"{case['id']}: {after.value} for {combined!r}")
+    assert not leaks, leaks[:10]
