@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from backcare.careplan import CarePlan, build_plan
@@ -29,3 +30,20 @@ def assess(
     return Assessment(
         findings, disposition, recovery, build_plan(findings, disposition, recovery, kb)
     )
+
+
+def findings_from(
+    answers: Mapping[str, object] | None,
+    text: str | None,
+    kb: Knowledge | None = None,
+    locale: str | None = None,
+) -> FindingSet:
+    """Findings from questionnaire answers or, failing those, from a free-text description."""
+    kb = kb or load_knowledge()
+    if answers is not None:
+        from backcare.questionnaire import parse_answers
+
+        return parse_answers(answers, kb)
+    from backcare.text.triage import triage_text
+
+    return triage_text(text or "", kb, locale).extraction.findings

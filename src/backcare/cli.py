@@ -170,9 +170,9 @@ def _ask_interactively(locale: str | None) -> FindingSet:
             console.print(f"[yellow]{exc}[/]")
             continue
         findings = with_implications(findings.with_findings([answer]), kb)
-        level = triage(findings, kb, locale).level
-        if level >= Level.EMERGENCY and not shown_emergency:
-            render.disposition(console, triage(findings, kb, locale))
+        disposition = triage(findings, kb, locale)
+        if disposition.level >= Level.EMERGENCY and not shown_emergency:
+            render.disposition(console, disposition)
             shown_emergency = True
             if next_question(findings, kb) is not None:
                 console.print(

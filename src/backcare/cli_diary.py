@@ -86,20 +86,15 @@ def episode_start(
 ) -> None:
     """Open an episode from an assessment (answers file, a description, or the guided check)."""
     from backcare import cli
-    from backcare.assessment import assess
+    from backcare.assessment import assess, findings_from
     from backcare.knowledge.load import load_knowledge
-    from backcare.questionnaire import parse_answers
     from backcare.store.repo import start_episode
 
     kb = load_knowledge()
     locale = cli._locale(None)
-    if answers is not None:
-        raw, _ = cli._read_answers(answers)
-        findings = parse_answers(raw, kb)
-    elif text is not None:
-        from backcare.text.triage import triage_text
-
-        findings = triage_text(text, kb, locale).extraction.findings
+    if answers is not None or text is not None:
+        raw = cli._read_answers(answers)[0] if answers is not None else None
+        findings = findings_from(raw, text, kb, locale)
     else:
         findings = cli._ask_interactively(locale)
     result = assess(findings, kb, locale)
@@ -280,14 +275,9 @@ OutputOption = Annotated[
 
 
 def _record_with_entries(episode_id: int | None) -> Any:
-    from backcare.interop.records import load_episode
+    from backcare.interop.records import load_episode, require_entries
 
-    record = load_episode(episode_id)
-    if not record.entries:
-        raise InputError(
-            f"episode {record.id} has no diary entries yet: log some with `backcare log`"
-        )
-    return record
+    return require_entries(load_episode(episode_id), ": log some with `backcare log`")
 
 
 def _write(data: bytes, output: Path | None, default_name: str | None = None) -> None:

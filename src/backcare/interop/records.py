@@ -132,6 +132,15 @@ def from_export(person: str, ep: dict[str, Any]) -> EpisodeRecord:
     )
 
 
+def require_entries(record: EpisodeRecord, hint: str = "") -> EpisodeRecord:
+    """The record, or an InputError when it has no diary entries (the summaries need some)."""
+    if not record.entries:
+        from backcare.errors import InputError
+
+        raise InputError(f"episode {record.id} has no diary entries yet{hint}")
+    return record
+
+
 def load_episode(episode_id: int | None = None) -> EpisodeRecord:
     """The snapshot of an episode of the local person (the open one by default)."""
     from backcare.store import repo

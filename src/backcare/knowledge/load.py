@@ -219,7 +219,7 @@ def reference_errors(base: s.KnowledgeBase) -> list[str]:
     source_ids = {x.id for x in base.sources}
     finding_ids = {x.id for x in base.findings}
     treatment_ids = {x.id for x in base.treatments}
-    for kind, items in _cited_items(base):
+    for kind, items in cited_items(base):
         seen: set[str] = set()
         for item in items:
             if item.id in seen:
@@ -255,7 +255,7 @@ def reference_errors(base: s.KnowledgeBase) -> list[str]:
     return errors
 
 
-def _cited_items(base: s.KnowledgeBase) -> list[tuple[str, tuple[s.Cited, ...]]]:
+def cited_items(base: s.KnowledgeBase) -> list[tuple[str, tuple[s.Cited, ...]]]:
     return [
         ("finding", base.findings),
         ("rule", base.rules),
@@ -268,11 +268,6 @@ def _cited_items(base: s.KnowledgeBase) -> list[tuple[str, tuple[s.Cited, ...]]]
         ("clinician question", base.clinician_questions),
         ("education", base.education),
     ]
-
-
-def cited_items(base: s.KnowledgeBase) -> list[tuple[str, tuple[s.Cited, ...]]]:
-    """Every kind of content item, for checks that walk them all."""
-    return _cited_items(base)
 
 
 def read_texts(directory: Path = KNOWLEDGE_DIR) -> dict[str, str]:

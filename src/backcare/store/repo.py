@@ -193,7 +193,7 @@ def progress(
     return assess_progress(
         estimate_of(ep),
         ep.onset_date,
-        [PainPoint(at if at.tzinfo else at.replace(tzinfo=UTC), pain) for at, pain in rows],
+        [PainPoint(_aware(at), pain) for at, pain in rows],
         today,
         start_pain_known=bool(ep.recovery.get("start_pain_known", True)),
         episodes_this_year=int(count or 1),

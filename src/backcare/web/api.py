@@ -229,15 +229,11 @@ def start_episode(body: EpisodeCreate, session: DB) -> dict[str, Any]:
 def assess_findings(answers: dict[str, Answer] | None, text: str | None) -> Any:
     """An assessment from answers or from text."""
     from backcare.assessment import assess as run
-    from backcare.questionnaire import parse_answers
+    from backcare.assessment import findings_from
 
     kb = load_knowledge()
     locale = settings().locale
-    if answers is not None:
-        return run(parse_answers(answers, kb), kb, locale)
-    from backcare.text.triage import triage_text
-
-    return run(triage_text(text or "", kb, locale).extraction.findings, kb, locale)
+    return run(findings_from(answers, text, kb, locale), kb, locale)
 
 
 @router.get("/episodes/{episode_id}", responses=ERRORS)
@@ -321,15 +317,14 @@ def export_episode(
     episode_id: EpisodeId, kind: Literal["fhir", "pdf", "html", "ics"], session: DB
 ) -> Response:
     """An episode for a clinician: FHIR bundle, PDF or HTML summary, or the plan as a calendar."""
-    from backcare.errors import InputError
-    from backcare.interop.records import from_export
+    from backcare.interop.records import from_export, require_entries
     from backcare.store import repo
 
     person = repo.local_person(session)
     record = from_export(person.name, repo.episode_dict(repo.episode(session, person, episode_id)))
     today = datetime.now(UTC).date()
-    if kind != "ics" and not record.entries:
-        raise InputError(f"episode {episode_id} has no diary entries yet")
+    if kind != "ics":
+        require_entries(record)
     name = f"backcare-episode-{episode_id}"
     if kind == "fhir":
         from backcare.interop.fhir import bundle
