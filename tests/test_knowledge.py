@@ -22,6 +22,13 @@ def test_every_level_is_reachable(kb: Knowledge) -> None:
     assert {r.level for r in kb.base.rules} >= set(Level) - {Level.SELF_CARE}
 
 
+def test_every_kind_of_item_is_checked(kb: Knowledge) -> None:
+    from backcare.knowledge.load import cited_items
+
+    kinds = {kind for kind, _ in cited_items(kb.base)}
+    assert {"medicine class", "message", "education", "rule", "finding"} <= kinds
+
+
 def test_every_item_is_cited(kb: Knowledge) -> None:
     for item in (*kb.base.findings, *kb.base.rules, *kb.base.treatments, *kb.base.education):
         assert item.sources, item.id

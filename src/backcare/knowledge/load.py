@@ -256,6 +256,7 @@ def reference_errors(base: s.KnowledgeBase) -> list[str]:
 
 
 def cited_items(base: s.KnowledgeBase) -> list[tuple[str, tuple[s.Cited, ...]]]:
+    """Every kind of content item, for the checks that walk them all."""
     return [
         ("finding", base.findings),
         ("rule", base.rules),
@@ -267,6 +268,8 @@ def cited_items(base: s.KnowledgeBase) -> list[tuple[str, tuple[s.Cited, ...]]]:
         ("plan item", base.plan_items),
         ("clinician question", base.clinician_questions),
         ("education", base.education),
+        ("medicine class", base.medicines),
+        ("message", base.messages),
     ]
 
 
