@@ -59,7 +59,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
+def browser(axe_js: str) -> Iterator[Any]:
+    """Chromium, launched only after `axe_js` has made sure it is installed (a fresh machine
+    has none until scripts/test-browser installs it)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
