@@ -87,10 +87,13 @@ def test_missing_answers_file_exit_2(tmp_path: Path) -> None:
 
 
 def test_interactive_assessment_stops_early_on_emergency() -> None:
-    r = run("assess", stdin="n\nn\nn\nn\nn\nn\nn\nn\nn\ny\n" + "n\n" * 40)
+    # Screens: none of the ambulance signs (two screens), then "some" on the bladder and bowel
+    # screen with its first question (bladder control) answered yes.
+    r = run("assess", stdin="n\nn\ny\ny\n" + "n\n" * 40)
     assert r.returncode == 0, r.stderr
     assert "emergency department" in r.stdout.lower()
     assert "How bad is the pain" not in r.stdout
+    assert r.stdout.count("Any of these?") == 3  # stopped after the screen that settled it
 
 
 def test_plan_command(tmp_path: Path) -> None:
@@ -130,7 +133,12 @@ def test_triage_empty_text_is_a_clear_error() -> None:
 @pytest.mark.parametrize(("reply", "level"), [("n", "self_care"), ("y", "emergency")])
 def test_triage_asks_the_question_that_settles_an_unclear_red_flag(reply: str, level: str) -> None:
     text = "sore back after lifting, I think I might have some numbness around my bottom"
-    r = run("triage", "--ask", text, stdin=f"{reply}\nn\n")  # bottom numb? limb numb: no
+    # The interview's screens: none of the ambulance signs (two screens), then the bladder,
+    # bowel and saddle screen one by one (the saddle question is the fifth), then "none" for
+    # every other screen and "not sure" for the numbers.
+    pelvis = "y\nn\nn\nn\nn\n" + f"{reply}\nn\n"
+    rest = "n\n" * 4 + "n\n?\n?\n?\n" + "n\n" * 4
+    r = run("triage", "--ask", text, stdin="n\nn\n" + pelvis + rest)
     assert r.returncode == 0, r.stderr
     assert "when you wipe" in r.stdout
     title = {"self_care": "Look after it at home", "emergency": "emergency department"}[level]

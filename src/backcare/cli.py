@@ -20,7 +20,7 @@ import typer
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from backcare.findings import Finding, FindingSet
+    from backcare.findings import FindingSet
 
 app = typer.Typer(
     help="backcare: triage, recovery estimate and care plan for a back spasm or acute back pain.",
@@ -137,48 +137,73 @@ def assess(
     render.assessment(_console(), result, kb)
 
 
-def _ask_interactively(locale: str | None) -> FindingSet:
-    from rich.prompt import Prompt
-
-    from backcare import render
-    from backcare.derive import with_implications
-    from backcare.errors import InputError
-    from backcare.findings import FindingSet, Level
+def _ask_interactively(locale: str | None, text: str | None = None) -> FindingSet:
+    """The interview in a terminal: a screen of grouped questions at a time, most urgent first."""
+    from backcare import render, service
     from backcare.knowledge.load import load_knowledge
-    from backcare.questionnaire import next_question, parse_answer
-    from backcare.triage import triage
 
     kb = load_knowledge()
     console = _console()
     console.print(
-        "[bold]backcare guided check.[/] Answer y (yes), n (no) or ? (not sure). "
-        "Numbers: type a number, or ? if you do not know.\n"
+        "[bold]backcare check.[/] A few groups of questions, the most urgent first.\n"
         "[dim]If you feel you are in danger, call your emergency number now.[/]"
     )
-    findings = FindingSet()
-    shown_emergency = False
-    while (q := next_question(findings, kb)) is not None:
-        hint = f" [{q.unit}]" if q.answer == "number" else " (y/n/?)"
+    answers: dict[str, object] = {}
+    while True:
+        outcome = service.interview(service.InterviewState(text, answers, locale), kb)
+        screen = outcome.step.screen
+        if screen is None:
+            return outcome.step.findings
         try:
-            raw = Prompt.ask(f"{q.text}{hint}", console=console)
+            answers.update(render.ask_screen(console, screen))
         except EOFError:
-            console.print("\n[yellow]No more answers: the result below uses what you answered.[/]")
-            break
-        try:
-            answer = parse_answer(q.finding, raw, kb)
-        except InputError as exc:
-            console.print(f"[yellow]{exc}[/]")
-            continue
-        findings = with_implications(findings.with_findings([answer]), kb)
-        disposition = triage(findings, kb, locale)
-        if disposition.level >= Level.EMERGENCY and not shown_emergency:
-            render.disposition(console, disposition)
-            shown_emergency = True
-            if next_question(findings, kb) is not None:
-                console.print(
-                    "[bold]A few quick questions to check whether you need an ambulance:[/]"
-                )
-    return findings
+            console.print(
+                "\n[yellow]No more answers: the result below uses what you answered; "
+                "anything not answered that could be serious counts as present.[/]"
+            )
+            return outcome.step.findings
+
+
+@app.command()
+def interview(
+    text: Annotated[
+        str | None,
+        typer.Argument(help='A description to start from, or "-" to read JSON states (--json).'),
+    ] = None,
+    as_json: JsonOption = False,
+    locale: LocaleOption = None,
+) -> None:
+    """The triage interview: a description, then a few screens of grouped questions.
+
+    With --json and "-", reads one JSON state a line ({"text": ..., "answers": {...},
+    "locale": ...}) and writes one JSON line each: the next screen, or the complete result."""
+    from backcare import render, serialize, service
+    from backcare.assessment import assess as run_assessment
+    from backcare.errors import InputError
+    from backcare.knowledge.load import load_knowledge
+
+    kb = load_knowledge()
+    if as_json:
+        if text != "-":
+            _fail("--json reads JSON states from standard input: use `backcare interview --json -`")
+        failed = False
+        for line in sys.stdin:
+            if not line.strip():
+                continue
+            try:
+                state = service.parse_state(json.loads(line))
+                row = serialize.interview(service.interview(state, kb, locale), kb)
+            except json.JSONDecodeError as exc:
+                row, failed = {"error": f"malformed JSON: {exc.msg}"}, True
+            except InputError as exc:
+                row, failed = {"error": str(exc)}, True
+            print(json.dumps(row, ensure_ascii=False), flush=True)
+        if failed:
+            raise SystemExit(2)
+        return
+    loc = _locale(locale)
+    findings = _ask_interactively(loc, None if text == "-" else text)
+    render.assessment(_console(), run_assessment(findings, kb, loc), kb)
 
 
 @app.command()
@@ -242,44 +267,19 @@ def triage_cmd(
 
     console = _console()
     render.findings(console, outcome.extraction.findings, kb)
-    disposition = outcome.disposition
-    if disposition.questions and (ask if ask is not None else sys.stdin.isatty()):
-        disposition = _settle(outcome.extraction.findings, disposition, loc)
-    render.disposition(console, disposition)
-    console.print(f"[italic]{disposition.disclaimer}[/]")
+    if ask if ask is not None else sys.stdin.isatty():
+        from backcare.assessment import assess as run_assessment
 
-
-def _settle(findings: FindingSet, disposition: Any, locale: str | None) -> Any:
-    """Ask the questions that would settle uncertain red flags, then triage again."""
-    from rich.prompt import Prompt
-
-    from backcare.errors import InputError
-    from backcare.knowledge.load import load_knowledge
-    from backcare.questionnaire import parse_answer
-    from backcare.triage import triage
-
-    kb = load_knowledge()
-    console = _console()
-    for q in disposition.questions:
-        answer = None
-        while answer is None:
-            try:
-                raw = Prompt.ask(f"{q.question} (y/n/?)", console=console)
-            except EOFError:  # no more input: what is still unclear stays counted as present
-                return triage(findings, kb, locale)
-            try:
-                answer = parse_answer(q.finding, raw, kb)
-            except InputError as exc:
-                console.print(f"[yellow]{exc}[/]")
-        findings = _settled(findings, answer)
-    return triage(findings, kb, locale)
-
-
-def _settled(findings: FindingSet, answer: Finding) -> FindingSet:
-    """The person's own answer replaces what the text left uncertain (yes, no or still unsure)."""
-    from backcare.findings import FindingSet
-
-    return FindingSet([*(f for f in findings.values() if f.id != answer.id), answer])
+        findings = _ask_interactively(loc, text)
+        render.assessment(console, run_assessment(findings, kb, loc), kb)
+        return
+    render.disposition(console, outcome.disposition)
+    console.print(
+        "[bold]Provisional:[/] a description is where the check starts. Still to ask: "
+        + "; ".join(s["title"] for s in serialize.not_asked(outcome, kb))
+        + ". Run `backcare interview TEXT` to answer them."
+    )
+    console.print(f"[italic]{outcome.disposition.disclaimer}[/]")
 
 
 @app.command()

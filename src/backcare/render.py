@@ -10,6 +10,7 @@ from rich.text import Text
 from backcare.assessment import Assessment
 from backcare.careplan import CarePlan
 from backcare.findings import Citation, FindingSet, Level
+from backcare.interview import Screen
 from backcare.knowledge.load import Knowledge, load_knowledge
 from backcare.progress import Progress
 from backcare.recovery import RecoveryEstimate
@@ -175,3 +176,60 @@ def progress_chart(p: Progress, estimate: RecoveryEstimate, width: int = 60) -> 
     lines.append("   +" + "-" * columns)
     lines.append(f"    day 0{' ' * max(1, columns - 12)}day {last_day}")
     return "\n".join(lines)
+
+
+def ask_screen(console: Console, screen: Screen) -> dict[str, object]:
+    """Ask one interview screen at the prompt; returns finding id -> raw answer.
+
+    "Any of these?" first: `n` answers every yes/no question no at once (a pre-filled yes from
+    the description is kept); `y` or `?` goes through them one by one. EOFError when input ends.
+    """
+    from rich.prompt import Prompt
+
+    from backcare.errors import InputError
+    from backcare.questionnaire import parse_answer
+
+    console.print(f"\n[bold]{screen.title}[/]  [dim]{screen.why}[/]")
+    yes_no = [q for q in screen.questions if q.answer_type == "yes_no"]
+    numbers = [q for q in screen.questions if q.answer_type != "yes_no"]
+    answers: dict[str, object] = {}
+    if yes_no:
+        for q in yes_no:
+            known = (
+                ""
+                if q.prefilled is None
+                else f"  [dim](from what you wrote: {_word(q.prefilled)})[/]"
+            )
+            console.print(f"  - {q.question}{known}")
+        overall = Prompt.ask(
+            "Any of these? y = yes, some; n = none of these; ? = not sure",
+            choices=["y", "n", "?"], console=console,
+        )  # fmt: skip
+        for q in yes_no:
+            if overall == "n":
+                answers[q.finding] = q.prefilled if q.prefilled is True else False
+            else:
+                default = _word(q.prefilled) if q.prefilled is not None else None
+                raw = Prompt.ask(f"{q.question} (y/n/?)", console=console, default=default)
+                answers[q.finding] = raw
+    for q in numbers:
+        while True:
+            default = None if q.prefilled is None else str(q.prefilled)
+            raw = Prompt.ask(f"{q.question} [{q.unit}] (? if you do not know)", console=console,
+                             default=default)  # fmt: skip
+            try:
+                parse_answer(q.finding, raw)
+            except InputError as exc:
+                console.print(f"[yellow]{exc}[/]")
+                continue
+            answers[q.finding] = raw
+            break
+    return answers
+
+
+def _word(value: object) -> str:
+    if value is True:
+        return "y"
+    if value is False:
+        return "n"
+    return "?" if value == "unknown" else str(value)

@@ -13,6 +13,8 @@ from backcare.recovery import RecoveryEstimate
 from backcare.triage import Disposition
 
 if TYPE_CHECKING:
+    from backcare.interview import Screen
+    from backcare.service import InterviewOutcome
     from backcare.text.triage import TextTriage
 
 
@@ -115,4 +117,63 @@ def text_triage(t: TextTriage, kb: Knowledge | None = None) -> dict[str, Any]:
         }
         for m in t.extraction.mentions
     ]
+    pending = not_asked(t, kb)
+    out["complete"] = not pending
+    out["not_asked"] = pending
     return out
+
+
+def not_asked(t: TextTriage, kb: Knowledge | None = None) -> list[dict[str, str]]:
+    """The red-flag screens a description leaves to ask: a text alone is provisional unless it
+    settles an ambulance-level sign."""
+    from backcare.interview import step
+
+    kb = kb or load_knowledge()
+    s = step(kb, {}, t.extraction.findings)
+    if s.complete:
+        return []
+    titles = {sc.id: sc.title for sc in kb.base.screens}
+    return [{"id": i, "title": titles[i]} for i in s.unsettled]
+
+
+def interview(outcome: InterviewOutcome, kb: Knowledge) -> dict[str, Any]:
+    """The JSON of one interview step (`backcare interview --json`, POST /api/v1/interview)."""
+    s = outcome.step
+    level = disposition(s.disposition)
+    level["level"] = level.pop("disposition")
+    out: dict[str, Any] = {
+        "complete": s.complete,
+        "disposition": level,
+        "screen": None if s.screen is None else screen(s.screen),
+        "unsettled_screens": list(s.unsettled),
+        "understood": outcome.understood,
+        "findings": findings(s.findings, kb),
+    }
+    if s.complete:
+        from backcare.assessment import assess
+
+        result = assess(s.findings, kb, outcome.locale)
+        out["recovery"] = recovery(result.recovery)
+        out["plan"] = plan(result.plan)
+    return out
+
+
+def screen(sc: Screen) -> dict[str, Any]:
+    return {
+        "id": sc.id,
+        "title": sc.title,
+        "why": sc.why,
+        "kind": sc.kind,
+        "questions": [
+            {
+                "finding": q.finding,
+                "question": q.question,
+                "answer_type": q.answer_type,
+                "min": q.minimum,
+                "max": q.maximum,
+                "unit": q.unit,
+                "prefilled": q.prefilled,
+            }
+            for q in sc.questions
+        ],
+    }

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from backcare.conditions import Predicate, compile_conditions, supporting
+from backcare.derive import with_implications
 from backcare.findings import Citation, FindingSet, Level, Status
 from backcare.knowledge.load import Knowledge, load_knowledge
 from backcare.knowledge.schema import Rule, citations
@@ -66,8 +67,12 @@ class Disposition:
 def triage(
     findings: FindingSet, kb: Knowledge | None = None, locale: str | None = None
 ) -> Disposition:
-    """Apply every triage rule to the findings and return the disposition."""
+    """Apply every triage rule to the findings and return the disposition.
+
+    Findings implied by numbers (a temperature of 38 C or more -> fever) are added first, so
+    a safety rule never depends on which front end built the findings."""
     kb = kb or load_knowledge()
+    findings = with_implications(findings, kb)
     fired: list[FiredRule] = []
     compiled = kb.derived("triage", _compile_rules)
     candidates: dict[str, tuple[Rule, Predicate]] = {}

@@ -31,6 +31,7 @@ FILES = (
     "education",
     "medicines",
     "progress",
+    "screens",
 )
 _CACHE_FORMAT = 3
 T = TypeVar("T")
@@ -198,6 +199,7 @@ def parse(texts: dict[str, str], check_references: bool = True) -> s.KnowledgeBa
         "spelling": raw["vocabulary"].get("spelling") or {},
         "synonyms": raw["vocabulary"].get("synonyms") or [],
         "domain": raw["vocabulary"].get("domain") or [],
+        "screens": raw["screens"].get("screens") or [],
     }
     try:
         base = s.KnowledgeBase.model_validate(data)
@@ -247,6 +249,10 @@ def reference_errors(base: s.KnowledgeBase) -> list[str]:
         for t in c.treatments:
             if t not in treatment_ids:
                 errors.append(f"caution {c.id}: unknown treatment {t!r}")
+    for screen in base.screens:
+        for fid in screen.findings:
+            if fid not in finding_ids:
+                errors.append(f"screen {screen.id}: unknown finding {fid!r}")
     for course in base.courses:
         if course.finding and course.finding not in finding_ids:
             errors.append(f"course {course.id}: unknown finding {course.finding!r}")
@@ -270,6 +276,7 @@ def cited_items(base: s.KnowledgeBase) -> list[tuple[str, tuple[s.Cited, ...]]]:
         ("education", base.education),
         ("medicine class", base.medicines),
         ("message", base.messages),
+        ("screen", base.screens),
     ]
 
 

@@ -282,6 +282,24 @@ class Spelling(Model):
     keep: tuple[str, ...] = ()
 
 
+class Screen(Cited):
+    """A group of related interview questions shown together, with why they are asked."""
+
+    kind: Literal["red_flag", "detail"]
+    title: str
+    why: str
+    findings: tuple[str, ...] = ()
+    life_threatening: bool = False  # an emergency still waits for these screens' answers
+    # A follow-up screen asks what would complete a half-met rule at this level or above.
+    follow_up: Level | None = None
+
+    @model_validator(mode="after")
+    def _fixed_or_follow_up(self) -> Screen:
+        if (self.follow_up is None) == (not self.findings):
+            raise ValueError(f"screen {self.id}: give either `findings` or `follow_up`")
+        return self
+
+
 class KnowledgeBase(Model):
     reviewed: dict[str, date]
     sources: tuple[Source, ...]
@@ -302,3 +320,4 @@ class KnowledgeBase(Model):
     spelling: Spelling = Spelling()
     synonyms: tuple[tuple[str, ...], ...] = ()
     domain: tuple[str, ...] = ()
+    screens: tuple[Screen, ...] = ()

@@ -1,0 +1,204 @@
+"""The triage interview: findings so far -> the next screen of grouped questions, or a result.
+
+Pure: what a description said (its findings) and what the person has answered come in; the
+next screen, or a complete result, goes out. The screens are data (knowledge/screens.yaml),
+most urgent first. Safety rules (shared/CLINICAL.md):
+- text pre-fills, it never finishes: a red flag the text read as absent is shown on its screen,
+  already answered, for the person to confirm; only what the text states as present, or what
+  the person answered, is settled;
+- a result is complete only when every red-flag screen is settled, except that an emergency
+  ends the questions once the life-threatening screens (and their follow-ups) are answered, and
+  an ambulance-level answer ends them at once;
+- an uncertain red flag counts as present (in the level shown meanwhile) and is asked about.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from backcare.derive import with_implications
+from backcare.findings import Finding, FindingSet, Level, Status
+from backcare.knowledge.load import Knowledge
+from backcare.knowledge.schema import Condition, Rule
+from backcare.knowledge.schema import Screen as ScreenDef
+from backcare.triage import Disposition, triage
+
+NOT_UNDERSTOOD = "unclear_description"  # the screens replace this text-only finding
+
+Prefill = bool | float | str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ScreenQuestion:
+    """One question on a screen, with the answer already known (from the text or earlier)."""
+
+    finding: str
+    question: str
+    answer_type: str  # "yes_no" or "number"
+    minimum: float | None
+    maximum: float | None
+    unit: str | None
+    prefilled: Prefill  # True / False / "unknown" / a number, or None when not known
+
+
+@dataclass(frozen=True, slots=True)
+class Screen:
+    """A group of related questions shown together, and why they are asked."""
+
+    id: str
+    title: str
+    why: str
+    kind: str
+    questions: tuple[ScreenQuestion, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class InterviewStep:
+    """Where the interview stands: the next screen, or a complete result."""
+
+    complete: bool
+    findings: FindingSet  # text and answers merged; answers win
+    disposition: Disposition  # uncertain findings count as present
+    screen: Screen | None
+    unsettled: tuple[str, ...]  # red-flag screens not yet settled (ids)
+
+
+def merge(text: FindingSet | None, answers: Mapping[str, Finding]) -> FindingSet:
+    """The person's own answers replace what the text said about the same finding."""
+    kept = [f for f in (text or FindingSet()).values() if f.id not in answers]
+    kept = [f for f in kept if f.id != NOT_UNDERSTOOD]
+    return FindingSet([*kept, *answers.values()])
+
+
+def step(
+    kb: Knowledge,
+    answers: Mapping[str, Finding],
+    text: FindingSet | None = None,
+    locale: str | None = None,
+) -> InterviewStep:
+    """The next screen to show, or the complete result, for a description and answers so far."""
+    findings = with_implications(merge(text, answers), kb)
+    settled = _settled_ids(findings, answers, text)
+    settled_findings = FindingSet(f for f in findings.values() if f.id in settled)
+    settled_level = triage(settled_findings, kb).level
+    disposition = triage(findings, kb, locale)
+    unsettled: list[str] = []
+    chosen: Screen | None = None
+    for spec in kb.base.screens:
+        questions = _questions(kb, spec, findings, settled, settled_level)
+        if not questions or all(q.finding in settled for q in questions):
+            continue
+        if spec.kind == "red_flag":
+            unsettled.append(spec.id)
+        if chosen is None:
+            chosen = Screen(spec.id, spec.title, spec.why, spec.kind, questions)
+    if chosen is not None and _stops_before(kb, chosen.id, settled_level):
+        chosen = None
+    return InterviewStep(
+        complete=chosen is None,
+        findings=findings,
+        disposition=disposition,
+        screen=chosen,
+        unsettled=tuple(unsettled),
+    )
+
+
+def _stops_before(kb: Knowledge, screen_id: str, settled_level: Level) -> bool:
+    """True when a settled answer is already urgent enough that this screen is not needed."""
+    if settled_level is Level.EMERGENCY_AMBULANCE:
+        return True
+    spec = next(s for s in kb.base.screens if s.id == screen_id)
+    return settled_level >= Level.EMERGENCY and not spec.life_threatening
+
+
+def _settled_ids(
+    findings: FindingSet, answers: Mapping[str, Finding], text: FindingSet | None
+) -> frozenset[str]:
+    """Answered, stated as present by the text, or implied by one of those."""
+    ids = set(answers)
+    if text is not None:
+        ids.update(f.id for f in text.values() if f.status is Status.PRESENT)
+    # A finding implied by a settled number (38.5 C -> fever) is settled too.
+    ids.update(
+        f.id for f in findings.values() if f.status is Status.PRESENT and f.id not in ids
+        and f.evidence is not None and f.evidence.startswith("answer:")
+    )  # fmt: skip
+    return frozenset(ids)
+
+
+def _questions(
+    kb: Knowledge,
+    spec: ScreenDef,
+    findings: FindingSet,
+    settled: frozenset[str],
+    settled_level: Level,
+) -> tuple[ScreenQuestion, ...]:
+    if spec.follow_up is None:
+        ids: list[str] = list(spec.findings)
+    else:
+        ids = _follow_ups(kb, spec.follow_up, findings, settled, settled_level)
+    return tuple(_question(kb, fid, findings) for fid in ids)
+
+
+def _follow_ups(
+    kb: Knowledge,
+    at_least: Level,
+    findings: FindingSet,
+    settled: frozenset[str],
+    settled_level: Level,
+) -> list[str]:
+    """What would complete a half-met rule at `at_least` or above and above the settled level,
+    plus any red flag the text left uncertain that no fixed screen asks about."""
+    out: dict[str, None] = {}
+    for rule in kb.base.rules:
+        if rule.level < at_least or rule.level <= settled_level:
+            continue
+        for fid in _missing(rule, findings):
+            if fid not in settled:
+                out.setdefault(fid, None)
+    on_screens = {fid for s in kb.base.screens for fid in s.findings}
+    for f in findings.values():
+        if f.status is Status.UNKNOWN and f.id not in settled and f.id not in on_screens:
+            rules = kb.rules_by_finding.get(f.id, ())
+            if any(r.level >= at_least and r.level > settled_level for r in rules):
+                out.setdefault(f.id, None)
+    return list(out)
+
+
+def _missing(rule: Rule, findings: FindingSet) -> list[str]:
+    """The findings still needed for a rule of which at least one condition already holds."""
+    from backcare.conditions import holds
+
+    met = [holds(c, findings) for c in rule.when]
+    if not any(met) or all(met):
+        return []
+    return [fid for c, ok in zip(rule.when, met, strict=True) if not ok for fid in _ids(c)]
+
+
+def _ids(condition: Condition) -> tuple[str, ...]:
+    return condition.finding_ids()
+
+
+def _question(kb: Knowledge, finding_id: str, findings: FindingSet) -> ScreenQuestion:
+    spec = kb.findings[finding_id]
+    value = spec.value
+    return ScreenQuestion(
+        finding=finding_id,
+        question=spec.question,
+        answer_type=spec.answer,
+        minimum=value.min if value else None,
+        maximum=value.max if value else None,
+        unit=value.unit if value else None,
+        prefilled=_prefill(findings.get(finding_id)),
+    )
+
+
+def _prefill(f: Finding | None) -> Prefill:
+    if f is None:
+        return None
+    if f.status is Status.ABSENT:
+        return False
+    if f.status is Status.UNKNOWN:
+        return "unknown" if f.evidence and f.evidence.startswith("answer:") else None
+    return f.value if f.value is not None else True

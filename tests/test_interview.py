@@ -1,0 +1,168 @@
+"""The triage interview: screens in order of urgency, text pre-fills but never finishes, every
+red flag answered "yes" reaches its level, and no path needs more than 12 screens."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from backcare.findings import Finding, Level, Status
+from backcare.interview import InterviewStep, step
+from backcare.knowledge.load import load_knowledge
+from backcare.questionnaire import parse_answer
+from backcare.text.extract import extract
+from backcare.triage import triage
+
+from .conftest import SHARED_CASES
+
+KB = load_knowledge()
+MAX_SCREENS = 12
+EVERYDAY = {"pain_score": 5, "age": 40, "pain_duration_days": 3}
+ON_SCREENS = sorted({f for s in KB.base.screens for f in s.findings})
+VIGNETTES = yaml.safe_load((SHARED_CASES / "triage.yaml").read_text())["cases"]
+
+
+def play(
+    text: str | None,
+    present: set[str],
+    values: dict[str, float] | None = None,
+    seen: dict[str, Any] | None = None,
+) -> tuple[InterviewStep, int]:
+    """A truthful person: yes to what is in `present`, no otherwise, numbers from `values`;
+    keeps what the description pre-filled. Returns the last step and the screens shown."""
+    findings = extract(text, KB).findings if text else None
+    answers: dict[str, Finding] = {}
+    values = values or {}
+    for shown in range(40):
+        s = step(KB, answers, findings)
+        if s.complete:
+            return s, shown
+        assert s.screen is not None
+        for q in s.screen.questions:
+            if seen is not None:
+                seen[q.finding] = q.prefilled
+            if q.prefilled is not None:
+                raw: Any = q.prefilled
+            elif q.answer_type == "number":
+                raw = values.get(q.finding, EVERYDAY.get(q.finding, q.minimum))
+            else:
+                raw = q.finding in present
+            answers[q.finding] = parse_answer(q.finding, raw, KB)
+    raise AssertionError("the interview did not finish in 40 screens")
+
+
+def single_rule_level(finding_id: str) -> Level:
+    """The most urgent level a finding sets on its own (self-care when no rule uses it alone)."""
+    levels = [
+        r.level
+        for r in KB.base.rules
+        if len(r.when) == 1 and r.when[0].finding == finding_id and r.when[0].min is None
+        and r.when[0].max is None
+    ]  # fmt: skip
+    return max(levels, default=Level.SELF_CARE)
+
+
+def test_all_no_takes_at_most_12_screens_and_is_self_care() -> None:
+    s, screens = play(None, set())
+    assert s.complete and screens <= MAX_SCREENS
+    assert s.disposition.level is Level.SELF_CARE
+    assert not s.unsettled
+
+
+def test_description_opens_the_assessment_but_does_not_close_it() -> None:
+    text = "my back went into spasm lifting the shopping yesterday"
+    s = step(KB, {}, extract(text, KB).findings)
+    assert not s.complete
+    assert s.screen is not None and s.screen.id == "danger_heart"
+
+
+def test_red_flag_read_as_absent_is_shown_for_confirmation() -> None:
+    seen: dict[str, Any] = {}
+    play("back spasm since Monday, no problems with my bladder", set(), seen=seen)
+    assert seen["bladder_control_loss"] is False  # shown, pre-answered, not skipped
+
+
+def test_an_ambulance_sign_in_the_text_ends_at_once() -> None:
+    s = step(KB, {}, extract("crushing chest pain going into my back", KB).findings)
+    assert s.complete and s.disposition.level is Level.EMERGENCY_AMBULANCE
+
+
+def test_an_emergency_still_asks_the_life_threatening_screens() -> None:
+    text = "I have wet myself without noticing since my back went"
+    s = step(KB, {}, extract(text, KB).findings)
+    assert s.disposition.level >= Level.EMERGENCY
+    assert not s.complete and s.screen is not None
+    assert s.screen.id == "danger_heart"
+
+
+def test_uncertain_text_is_asked_not_assumed() -> None:
+    s = step(KB, {}, extract("I think I cant feel my bum properly", KB).findings)
+    assert s.disposition.level >= Level.EMERGENCY  # counts as present meanwhile
+    s, _ = play("I think I cant feel my bum properly", set())
+    assert s.disposition.level is Level.SELF_CARE  # the person said no when asked
+
+
+def test_not_understood_text_goes_to_the_screens() -> None:
+    s, screens = play("Ich habe Rückenschmerzen seit gestern", set())
+    assert screens >= 8 and s.disposition.level is Level.SELF_CARE
+
+
+@pytest.mark.parametrize("finding_id", ON_SCREENS)
+def test_yes_on_its_screen_gives_at_least_its_level(finding_id: str) -> None:
+    spec = KB.findings[finding_id]
+    if spec.answer != "yes_no":
+        pytest.skip("a number question")
+    s, screens = play(None, {finding_id})
+    assert s.complete and screens <= MAX_SCREENS
+    assert s.disposition.level >= single_rule_level(finding_id)
+
+
+@pytest.mark.parametrize("case", VIGNETTES, ids=lambda c: c["id"])
+def test_public_vignettes_reach_an_accepted_level(case: dict[str, Any]) -> None:
+    s, screens = play(case["text"], set(case.get("present", [])), case.get("values"))
+    accepted = [Level(case["expected"]), *(Level(a) for a in case.get("acceptable", []))]
+    assert s.disposition.level >= min(accepted)
+    assert screens <= MAX_SCREENS
+
+
+@pytest.mark.parametrize("case", VIGNETTES, ids=lambda c: c["id"])
+def test_a_description_alone_is_complete_only_for_a_settled_ambulance_sign(
+    case: dict[str, Any],
+) -> None:
+    findings = extract(case["text"], KB).findings
+    s = step(KB, {}, findings)
+    if s.complete:
+        settled = [f for f in findings.values() if f.status is Status.PRESENT]
+        assert triage(KB_set(settled), KB).level is Level.EMERGENCY_AMBULANCE
+
+
+def KB_set(findings: list[Finding]) -> Any:
+    from backcare.findings import FindingSet
+
+    return FindingSet(findings)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.sets(st.sampled_from([f for f in ON_SCREENS if KB.findings[f].answer == "yes_no"])),
+    st.data(),
+)
+def test_any_path_ends_within_12_screens_with_red_flags_settled(
+    present: set[str], data: st.DataObject
+) -> None:
+    values = {
+        "pain_score": data.draw(st.integers(0, 10)),
+        "age": data.draw(st.integers(1, 100)),
+        "pain_duration_days": data.draw(st.integers(0, 400)),
+    }
+    s, screens = play(None, present, values)
+    assert s.complete and screens <= MAX_SCREENS
+    if s.unsettled:  # only an emergency may stop before every red-flag screen is settled
+        assert s.disposition.level >= Level.EMERGENCY
+    assert s.disposition.level >= max(
+        (single_rule_level(f) for f in present), default=Level.SELF_CARE
+    )
