@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from backcare.errors import InputError
-from backcare.findings import Finding, FindingSet, Status
+from backcare.findings import Status
 from backcare.knowledge.load import Knowledge
-from backcare.questionnaire import intake, next_question, parse_answer, parse_answers
+from backcare.questionnaire import intake, parse_answer
 
 
 def test_red_flags_are_asked_first(kb: Knowledge) -> None:
@@ -60,35 +60,3 @@ def test_yes_no_answers(kb: Knowledge, raw: object, status: Status) -> None:
 def test_bad_answers_are_clear_errors(kb: Knowledge, fid: str, raw: object, message: str) -> None:
     with pytest.raises(InputError, match=message):
         parse_answer(fid, raw, kb)
-
-
-def test_detail_questions_are_skipped_when_moot(kb: Knowledge) -> None:
-    asked = _walk(kb, {"fever": "no"})
-    assert "confusion" not in asked and "iv_drug_use" not in asked
-    asked = _walk(kb, {"fever": "yes"})
-    assert "iv_drug_use" in asked
-
-
-def test_stops_at_once_for_an_ambulance(kb: Knowledge) -> None:
-    findings = FindingSet([Finding("unable_to_move", Status.PRESENT)])
-    assert next_question(findings, kb) is None
-
-
-def test_emergency_asks_only_what_could_raise_it(kb: Knowledge) -> None:
-    asked = _walk(kb, {"bladder_control_loss": "yes"})
-    assert "pain_score" not in asked and "cause_overuse" not in asked
-    assert "significant_trauma" not in asked or "limb_numbness" in asked
-
-
-def _walk(kb: Knowledge, script: dict[str, str]) -> list[str]:
-    """Answer the questionnaire: scripted answers, 'no' to everything else."""
-    findings = parse_answers({}, kb)
-    asked = []
-    while (q := next_question(findings, kb)) is not None:
-        asked.append(q.finding)
-        raw: object = script.get(q.finding, "no")
-        if q.answer == "number":
-            raw = 30 if q.finding == "age" else (q.minimum or 0)
-        findings = findings.with_findings([parse_answer(q.finding, raw, kb)])
-        assert len(asked) < 200
-    return asked

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 import warnings
 from collections.abc import Iterator
 
@@ -36,27 +38,75 @@ def test_every_page_has_the_disclaimer_and_landmarks(client: TestClient) -> None
         assert "tel:999" in r.text
 
 
-def test_describe_to_self_care_and_plan(client: TestClient) -> None:
+def state_of(page: str) -> dict[str, str]:
+    """The hidden interview state and step count of a screen page."""
+    fields = dict(re.findall(r'name="(state|shown)" value="([^"]*)"', page))
+    return {k: html.unescape(v) for k, v in fields.items()}
+
+
+def none_of_these(client: TestClient, page: str, limit: int = 15) -> tuple[str, int]:
+    """Answer "None of these" (numbers unknown) on every screen; the final page and the count."""
+    for n in range(limit):
+        if 'name="state"' not in page:
+            return page, n
+        page = client.post("/check", data={**state_of(page), "action": "none"}).text
+    raise AssertionError("the interview did not end")
+
+
+def test_describe_opens_the_interview_then_the_plan(client: TestClient) -> None:
     r = client.post("/describe", data={"text": "sore lower back after gardening, no numbness"})
     assert r.status_code == 200
-    assert "Look after it at home" in r.text and "20-minute" in r.text
-    assert "every 30 minutes" in r.text and "Start a diary" in r.text
+    assert "Look after it at home" not in r.text  # a description never ends the assessment
+    assert "stuck on the floor" in r.text and "None of these" in r.text
+    page, screens = none_of_these(client, r.text)
+    assert 8 <= screens <= 12
+    assert "Look after it at home" in page and "20-minute" in page
+    assert "every 30 minutes" in page and "Start a diary" in page
 
 
-def test_guided_check_stops_at_once_for_an_emergency(client: TestClient) -> None:
+def test_text_read_as_absent_is_shown_pre_answered(client: TestClient) -> None:
+    r = client.post("/describe", data={"text": "back spasm, no problems with my bladder"})
+    page = r.text
+    for _ in range(4):
+        if "bladder" in page and "checked" in page:
+            break
+        page = client.post("/check", data={**state_of(page), "action": "none"}).text
+    assert re.search(r'name="q_bladder_control_loss" value="no" checked', page)
+
+
+def test_guided_check_stops_at_once_for_an_ambulance_sign(client: TestClient) -> None:
     r = client.get("/check")
     assert "stuck on the floor" in r.text
-    r = client.post("/check", data={"answers": "{}", "finding": "unable_to_move", "answer": "no"})
-    assert "chest" in r.text.lower()
-    r = client.post("/check", data={"answers": '{"unable_to_move": "no"}',
-                                    "finding": "chest_pain", "answer": "yes"})  # fmt: skip
+    data = {**state_of(r.text), "action": "next", "q_unable_to_move": "no", "q_chest_pain": "yes",
+            "q_breathlessness": "no", "q_tearing_pain": "no", "q_faintness": "no"}  # fmt: skip
+    r = client.post("/check", data=data)
     assert "Call 999" in r.text and 'href="tel:999"' in r.text
-    assert "Next" not in r.text
+    assert 'name="state"' not in r.text
 
 
-def test_guided_check_rejects_a_bad_answer_kindly(client: TestClient) -> None:
-    r = client.post("/check", data={"answers": "{}", "finding": "pain_score", "answer": "lots"})
-    assert r.status_code == 200 and "expected a number" in r.text
+def test_guided_check_asks_again_for_a_missing_or_bad_answer(client: TestClient) -> None:
+    r = client.get("/check")
+    r2 = client.post("/check", data={**state_of(r.text), "action": "next"})
+    assert r2.status_code == 200 and "Please answer each question" in r2.text
+    r3 = client.post("/check", data={**state_of(r.text), "action": "none",
+                                     "q_chest_pain": "lots"})  # fmt: skip
+    assert r3.status_code == 200 and "answer yes, no or not sure" in r3.text
+
+
+def test_api_interview_round_trip(client: TestClient) -> None:
+    state: dict[str, object] = {"text": "back went into spasm lifting the shopping", "answers": {}}
+    for _ in range(15):
+        body = client.post("/api/v1/interview", json=state).json()
+        if body["complete"]:
+            break
+        for q in body["screen"]["questions"]:
+            number = q["answer_type"] == "number"
+            value = q["prefilled"] if q["prefilled"] is not None else (3 if number else False)
+            state["answers"][q["finding"]] = value  # type: ignore[index]
+    assert body["complete"] and body["disposition"]["level"] == "self_care"
+    assert body["plan"]["phases"]
+    r = client.post("/api/v1/interview", json={"answers": {"no_such": True}})
+    assert r.status_code == 422 and r.headers["content-type"] == "application/problem+json"
 
 
 def test_diary_from_result_to_chart(client: TestClient) -> None:

@@ -62,6 +62,7 @@ class InterviewStep:
     disposition: Disposition  # uncertain findings count as present
     screen: Screen | None
     unsettled: tuple[str, ...]  # red-flag screens not yet settled (ids)
+    settled_level: Level  # the level from settled findings alone (answers, stated facts)
 
 
 def merge(text: FindingSet | None, answers: Mapping[str, Finding]) -> FindingSet:
@@ -101,6 +102,7 @@ def step(
         disposition=disposition,
         screen=chosen,
         unsettled=tuple(unsettled),
+        settled_level=settled_level,
     )
 
 

@@ -1,11 +1,5 @@
-"""The guided assessment: intake questions, answers -> Findings, and which question is next.
-
-Red flags come first, most urgent first, then what a clinician asks (where, what it feels like,
-how long, how often, stiffness, numbness, weakness, bladder and bowel, medicines), then causes,
-health conditions and the factors that affect recovery. A question is skipped when earlier
-answers make it moot, and once the answer is an emergency only questions that could make it
-more urgent are asked.
-"""
+"""Intake questions and answers -> Findings. Which questions to ask, and when, is the
+interview's job (interview.py: grouped screens, most urgent first)."""
 
 from __future__ import annotations
 
@@ -14,10 +8,9 @@ from dataclasses import dataclass
 
 from backcare.derive import with_implications
 from backcare.errors import InputError
-from backcare.findings import Finding, FindingSet, Level, Status
+from backcare.findings import Finding, FindingSet, Status
 from backcare.knowledge.load import Knowledge, load_knowledge
 from backcare.knowledge.schema import Finding as FindingDef
-from backcare.triage import triage
 
 GROUP_ORDER = (
     "ambulance", "ambulance_detail", "emergency", "emergency_detail", "urgent", "urgent_detail",
@@ -110,32 +103,3 @@ def parse_answers(answers: Mapping[str, object], kb: Knowledge | None = None) ->
     """Every answer in a mapping (finding id -> answer), with implied findings added."""
     kb = kb or load_knowledge()
     return with_implications(FindingSet(parse_answer(k, v, kb) for k, v in answers.items()), kb)
-
-
-def next_question(answers: FindingSet, kb: Knowledge | None = None) -> Question | None:
-    """The next question to ask, or None when the assessment is complete."""
-    kb = kb or load_knowledge()
-    level = triage(answers, kb).level
-    if level is Level.EMERGENCY_AMBULANCE:
-        return None
-    raising = _raising(level, kb) if level >= Level.EMERGENCY else None
-    for q in intake(kb):
-        if q.finding in answers:
-            continue
-        spec = kb.findings[q.finding]
-        if spec.ask_if and not any(answers.counts(a) for a in spec.ask_if):
-            continue
-        if raising is not None and q.finding not in raising:
-            continue
-        return q
-    return None
-
-
-def _raising(level: Level, kb: Knowledge) -> frozenset[str]:
-    """Findings named by a rule more urgent than `level`."""
-    return kb.derived(
-        f"raising:{level}",
-        lambda k: frozenset(
-            fid for r in k.base.rules if r.level > level for c in r.when for fid in c.finding_ids()
-        ),
-    )

@@ -177,6 +177,34 @@ def triage(body: TriageRequest) -> dict[str, Any]:
     return serialize.text_triage(triage_text(body.text, kb, body.locale or settings().locale), kb)
 
 
+class InterviewRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    text: Annotated[str, Field(max_length=5000)] | None = None
+    answers: dict[Annotated[str, Field(max_length=60)], Answer] = Field(
+        default_factory=dict, max_length=200
+    )
+    locale: Annotated[str, Field(max_length=20)] | None = None
+
+
+class InterviewResponse(Open):
+    complete: bool
+    disposition: dict[str, Any]
+    screen: dict[str, Any] | None
+    unsettled_screens: list[str]
+
+
+@router.post("/interview", response_model=InterviewResponse, responses=ERRORS)
+def interview(body: InterviewRequest) -> dict[str, Any]:
+    """One step of the triage interview. Send the description and the answers so far; get the
+    next screen of grouped questions, or `complete: true` with the result. Stateless: add the
+    screen's answers to `answers` and send the whole state again."""
+    from backcare import service
+
+    kb = load_knowledge()
+    state = service.InterviewState(body.text, body.answers, body.locale)
+    return serialize.interview(service.interview(state, kb), kb)
+
+
 @router.post("/ask", response_model=AskResponse, responses=ERRORS)
 def ask(body: AskRequest) -> dict[str, Any]:
     """Answer a question from the knowledge base, with sources."""
@@ -227,13 +255,13 @@ def start_episode(body: EpisodeCreate, session: DB) -> dict[str, Any]:
 
 
 def assess_findings(answers: dict[str, Answer] | None, text: str | None) -> Any:
-    """An assessment from answers or from text."""
+    """An assessment from a description and answers, merged as the interview merges them."""
+    from backcare import service
     from backcare.assessment import assess as run
-    from backcare.assessment import findings_from
 
     kb = load_knowledge()
-    locale = settings().locale
-    return run(findings_from(answers, text, kb, locale), kb, locale)
+    outcome = service.interview(service.InterviewState(text, answers or {}), kb)
+    return run(outcome.step.findings, kb, outcome.locale)
 
 
 @router.get("/episodes/{episode_id}", responses=ERRORS)

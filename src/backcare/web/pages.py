@@ -43,17 +43,11 @@ def home(request: Request, message: str | None = None) -> HTMLResponse:
 
 @router.post("/describe", response_class=HTMLResponse)
 def describe(request: Request, text: Annotated[str, Form(max_length=5000)] = "") -> HTMLResponse:
-    """Free text -> the result page."""
-    from backcare.assessment import assess
-    from backcare.text.triage import triage_text
-
-    kb = load_knowledge()
+    """Free text opens the interview: it pre-fills the screens, it never ends them."""
     if not text.strip():
         return page(request, "home.html", status=422,
                     message="Please describe your back pain in a sentence or two.")  # fmt: skip
-    outcome = triage_text(text, kb, settings().locale)
-    result = assess(outcome.extraction.findings, kb, settings().locale)
-    return _result(request, result, source={"text": text}, understood=outcome.extraction.understood)
+    return _interview(request, {"text": text, "answers": {}}, shown=0)
 
 
 def _answers(raw: str) -> dict[str, Any]:
@@ -61,7 +55,7 @@ def _answers(raw: str) -> dict[str, Any]:
         raise InputError("too many answers")
     try:
         data = json.loads(raw or "{}")
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):
         raise InputError("the answers so far could not be read; please start again") from None
     if not isinstance(data, dict):
         raise InputError("the answers so far could not be read; please start again")
@@ -70,43 +64,73 @@ def _answers(raw: str) -> dict[str, Any]:
 
 @router.get("/check", response_class=HTMLResponse)
 def check_start(request: Request) -> HTMLResponse:
-    return _next(request, {})
+    """The guided check: the interview's screens with no description."""
+    return _interview(request, {"text": None, "answers": {}}, shown=0)
 
 
 @router.post("/check", response_class=HTMLResponse)
-def check_answer(
-    request: Request,
-    answers: Annotated[str, Form(max_length=MAX_ANSWERS_JSON)] = "{}",
-    finding: Annotated[str, Form(max_length=60)] = "",
-    answer: Annotated[str, Form(max_length=40)] = "",
+async def check_answer(request: Request) -> HTMLResponse:
+    """Record one screen's answers, then show the next screen or the result."""
+    from backcare import service
+
+    form = await request.form()
+    state = _answers(str(form.get("state", "{}")))
+    shown = _count(str(form.get("shown", "0")))
+    parsed = service.parse_state(state)
+    answers = dict(parsed.answers)
+    none_of_these = form.get("action") == "none"
+    given = {k[2:]: str(v).strip() for k, v in form.items() if k.startswith("q_")}
+    if len(given) > service.MAX_ANSWERS:
+        raise InputError("too many answers")
+    kb = load_knowledge()
+    step = service.interview(parsed, kb).step
+    missing: list[str] = []
+    if step.screen is not None:
+        for q in step.screen.questions:
+            raw = given.get(q.finding, "")
+            if q.answer_type == "number":
+                answers[q.finding] = raw if raw and raw != "?" else "unknown"
+            elif raw:
+                answers[q.finding] = raw
+            elif none_of_these:
+                answers[q.finding] = "no"
+            else:
+                missing.append(q.question)
+    new_state = {"text": parsed.text, "answers": answers}
+    try:
+        service.interview(service.parse_state(new_state), kb)
+    except InputError as exc:
+        return _interview(request, state, shown, error=str(exc))
+    if missing:
+        error = "Please answer each question, or choose “None of these”."
+        return _interview(request, state, shown, error=error)
+    return _interview(request, new_state, shown + 1)
+
+
+def _count(raw: str) -> int:
+    return int(raw) if raw.isdigit() and len(raw) < 4 else 0
+
+
+def _interview(
+    request: Request, state: dict[str, Any], shown: int, error: str | None = None
 ) -> HTMLResponse:
-    """Record one answer, then show the next question, or the result as soon as it is urgent."""
-    from backcare.questionnaire import parse_answer
-
-    so_far = _answers(answers)
-    if finding:
-        try:
-            parse_answer(finding, answer)
-        except InputError as exc:
-            return _next(request, so_far, error=str(exc))
-        so_far[finding] = answer
-    return _next(request, so_far)
-
-
-def _next(request: Request, so_far: dict[str, Any], error: str | None = None) -> HTMLResponse:
+    from backcare import service
     from backcare.assessment import assess
-    from backcare.questionnaire import intake, next_question, parse_answers
-    from backcare.triage import triage
 
     kb = load_knowledge()
-    findings = parse_answers(so_far, kb)
-    level = triage(findings, kb).level
-    question = None if level >= Level.EMERGENCY else next_question(findings, kb)
-    if question is None:
-        return _result(request, assess(findings, kb, settings().locale), source={"answers": so_far})
-    total = len(intake(kb))
-    return page(request, "check.html", question=question, answers=json.dumps(so_far),
-                number=len(so_far) + 1, total=total, error=error)  # fmt: skip
+    outcome = service.interview(service.parse_state(state), kb)
+    s = outcome.step
+    if s.complete or s.screen is None:
+        result = assess(s.findings, kb, outcome.locale)
+        return _result(request, result, source=state, understood=outcome.understood is not False)
+    screen = s.screen
+    return page(
+        request, "screen.html", screen=screen, state=json.dumps(state), shown=shown,
+        number=shown + 1, most=len(kb.base.screens), error=error, d=s.disposition,
+        urgent=s.settled_level >= Level.EMERGENCY,
+        prefilled_any=any(q.prefilled is not None for q in screen.questions),
+        has_yes_no=any(q.answer_type == "yes_no" for q in screen.questions),
+    )  # fmt: skip
 
 
 def _result(
@@ -131,7 +155,7 @@ def start_episode(source: Annotated[str, Form(max_length=MAX_ANSWERS_JSON)] = "{
     data = _answers(source)
     answers = data.get("answers")
     text = data.get("text")
-    if not isinstance(answers, dict) and not isinstance(text, str):
+    if not answers and not isinstance(text, str):
         raise InputError("nothing to start a diary from; describe your pain first")
     result = assess_findings(answers if isinstance(answers, dict) else None,
                              text if isinstance(text, str) else None)  # fmt: skip
