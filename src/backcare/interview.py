@@ -87,12 +87,13 @@ def step(
     unsettled: list[str] = []
     chosen: Screen | None = None
     for spec in kb.base.screens:
-        questions = _questions(kb, spec, findings, settled, settled_level)
-        if not questions or all(q.finding in settled for q in questions):
-            continue
+        ids = _question_ids(kb, spec, findings, settled, settled_level)
+        if all(fid in settled for fid in ids):
+            continue  # nothing to ask (an empty follow-up), or every answer is in
         if spec.kind == "red_flag":
             unsettled.append(spec.id)
         if chosen is None:
+            questions = tuple(_question(kb, fid, findings) for fid in ids)
             chosen = Screen(spec.id, spec.title, spec.why, spec.kind, questions)
     if chosen is not None and _stops_before(kb, chosen.id, settled_level):
         chosen = None
@@ -129,18 +130,16 @@ def _settled_ids(
     return frozenset(ids)
 
 
-def _questions(
+def _question_ids(
     kb: Knowledge,
     spec: ScreenDef,
     findings: FindingSet,
     settled: frozenset[str],
     settled_level: Level,
-) -> tuple[ScreenQuestion, ...]:
+) -> tuple[str, ...]:
     if spec.follow_up is None:
-        ids: list[str] = list(spec.findings)
-    else:
-        ids = _follow_ups(kb, spec.follow_up, findings, settled, settled_level)
-    return tuple(_question(kb, fid, findings) for fid in ids)
+        return spec.findings
+    return tuple(_follow_ups(kb, spec.follow_up, findings, settled, settled_level))
 
 
 def _follow_ups(
@@ -152,14 +151,17 @@ def _follow_ups(
 ) -> list[str]:
     """What would complete a half-met rule at `at_least` or above and above the settled level,
     plus any red flag the text left uncertain that no fixed screen asks about."""
+    on_screens = {fid for s in kb.base.screens for fid in s.findings}
+    # A finding a fixed screen asks is left to that screen, unless only an ambulance-level
+    # rule needs it: after an emergency, the fixed screens further on are never shown.
+    left_to_screens = on_screens if at_least < Level.EMERGENCY_AMBULANCE else frozenset()
     out: dict[str, None] = {}
     for rule in kb.base.rules:
         if rule.level < at_least or rule.level <= settled_level:
             continue
         for fid in _missing(rule, findings):
-            if fid not in settled:
+            if fid not in settled and fid not in left_to_screens:
                 out.setdefault(fid, None)
-    on_screens = {fid for s in kb.base.screens for fid in s.findings}
     for f in findings.values():
         if f.status is Status.UNKNOWN and f.id not in settled and f.id not in on_screens:
             rules = kb.rules_by_finding.get(f.id, ())

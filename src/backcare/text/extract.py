@@ -20,6 +20,7 @@ from backcare.knowledge.load import Knowledge, load_knowledge
 from backcare.knowledge.schema import ContextCue
 from backcare.text.normalise import Sentence, sentences
 from backcare.text.numbers import parse_number, to_unit
+from backcare.text.subject import PERSON, about_someone_else
 
 SCOPE_TOKENS = 10  # a cue never reaches further than this many words
 ENGLISH_SHARE = 0.4  # share of known words below which a text is "not understood"
@@ -149,12 +150,14 @@ def extract(text: str, kb: Knowledge | None = None) -> Extraction:
     mentions: list[Mention] = []
     recognised = 0
     total = 0
-    for sentence in sentences(text):
-        fixed = _correct(sentence, compiled)
+    fixed_sentences = [_correct(sentence, compiled) for sentence in sentences(text)]
+    # A carer's text is about the patient: its person words do not mean "someone else".
+    patient_is_other = about_someone_else([s.text for s in fixed_sentences])
+    for fixed in fixed_sentences:
         tokens = fixed.text.split()
         total += len(tokens)
         recognised += sum(1 for t in tokens if t in compiled.known_words)
-        mentions.extend(_sentence_mentions(fixed, text, compiled))
+        mentions.extend(_sentence_mentions(fixed, text, compiled, patient_is_other))
     findings = with_implications(
         FindingSet(Finding(m.finding, m.status, m.value, m.words, m.context) for m in mentions),
         kb,
@@ -187,14 +190,19 @@ def _correct(sentence: Sentence, compiled: _Compiled) -> Sentence:
     return Sentence("".join(out), tuple(origin))
 
 
-def _sentence_mentions(sentence: Sentence, original: str, c: _Compiled) -> list[Mention]:
+def _sentence_mentions(
+    sentence: Sentence, original: str, c: _Compiled, patient_is_other: bool = False
+) -> list[Mention]:
     s = sentence.text
     pseudo = [m.span() for p in c.pseudo for m in p.finditer(s)]
+    # In a carer's text the person named is the patient, not "someone else".
+    person = [m.span() for m in PERSON.finditer(s)] if patient_is_other else []
     cues = [
         (cue, m.start(), m.end())
         for cue in c.cues
         for m in cue.pattern.finditer(s)
         if not _overlaps(m.span(), pseudo)
+        and not (cue.kind == "other" and _overlaps(m.span(), person))
     ]
     terms = [
         (t, m.start(), m.end())

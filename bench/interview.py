@@ -1,0 +1,78 @@
+"""Benchmark the triage interview.
+
+    python -m bench.interview
+
+Plays a truthful person through every public vignette (answers from its `present`/`values`,
+pre-answers kept) and through every single red flag answered yes, and prints the screens per
+path (median, largest; the target is at most 12) and the time of one interview step, warm,
+text reading excluded and included (target < 5 ms a step).
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from backcare import service
+from backcare.findings import Finding
+from backcare.interview import step
+from backcare.knowledge.load import load_knowledge
+from backcare.questionnaire import parse_answer
+from backcare.text.extract import extract
+
+ROOT = Path(__file__).resolve().parent.parent
+EVERYDAY = {"pain_score": 5, "age": 40, "pain_duration_days": 3}
+
+
+def play(kb: Any, text: str | None, present: set[str], values: dict[str, Any]) -> int:
+    findings = extract(text, kb).findings if text else None
+    answers: dict[str, Finding] = {}
+    for shown in range(40):
+        s = step(kb, answers, findings)
+        if s.complete or s.screen is None:
+            return shown
+        for q in s.screen.questions:
+            if q.prefilled is not None:
+                raw: Any = q.prefilled
+            elif q.answer_type == "number":
+                raw = values.get(q.finding, EVERYDAY.get(q.finding, q.minimum))
+            else:
+                raw = q.finding in present
+            answers[q.finding] = parse_answer(q.finding, raw, kb)
+    return 40
+
+
+def main() -> None:
+    kb = load_knowledge()
+    cases = yaml.safe_load((ROOT.parent / "shared/cases/triage.yaml").read_text())["cases"]
+    paths = [play(kb, c["text"], set(c.get("present", [])), c.get("values", {})) for c in cases]
+    flags = sorted({f for s in kb.base.screens for f in s.findings
+                    if kb.findings[f].answer == "yes_no"})  # fmt: skip
+    paths += [play(kb, None, {f}, {}) for f in flags]
+    paths.append(play(kb, None, set(), {}))
+    print(
+        f"paths {len(paths)}: screens median {statistics.median(paths):g}, "
+        f"largest {max(paths)} (all-no {paths[-1]})"
+    )
+    answers = {"chest_pain": False, "unable_to_move": False, "bladder_control_loss": False}
+    parsed = {k: parse_answer(k, v, kb) for k, v in answers.items()}
+    text = extract(cases[0]["text"], kb).findings
+    rounds = 2000
+    start = time.perf_counter()
+    for _ in range(rounds):
+        step(kb, parsed, text)
+    core = (time.perf_counter() - start) / rounds * 1000
+    state = service.InterviewState(cases[0]["text"], answers)
+    start = time.perf_counter()
+    for _ in range(rounds // 4):
+        service.interview(state, kb)
+    full = (time.perf_counter() - start) / (rounds // 4) * 1000
+    print(f"interview step, warm: {core:.2f} ms (engine), {full:.2f} ms (with reading the text)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,63 @@
+"""Whose back pain is it? A carer writing about a parent or child describes the patient.
+
+CLINICAL.md: "my dad, 78, fell off a ladder and his back hurts" is about the patient, so its
+findings count; "someone else" applies only to another person mentioned beside the writer's
+own complaint ("my father had cancer, but I'm fine apart from a back spasm").
+
+Works on normalised sentences (lower case, no apostrophes, commas as their own token).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+# A person the text may be about: a relative or someone in the writer's care, or he/she.
+PERSON = re.compile(
+    r"\b(?:my|our) (?:mum|mom|mother|mam|mummy|mommy|dad|father|daddy|papa|pa|ma|brother|sister"
+    r"|son|daughter|kid|child|boy|girl|baby|teen|teenager|wife|husband|hubby|partner|spouse"
+    r"|fiance|fiancee|aunt|auntie|uncle|gran|granny|grandma|nan|nanna|nana|grandmother|grandad"
+    r"|granddad|grandpa|grandfather|grandson|granddaughter|parents?|patient|client|resident"
+    r"|friend|flatmate|roommate|neighbou?r|boyfriend|girlfriend|other half)\b"
+    r"|\b(?:he|she|hes|shes|him|her|his)\b"
+)
+FIRST_PERSON = re.compile(r"\b(?:i|im|ive|id|ill|me|myself|mine|mines)\b")
+MY_BODY = re.compile(
+    r"\bmy (?:own )?(?:lower |upper |low |middle |mid |bad )?(?:back|spine|neck|legs?|bum"
+    r"|bottom|butt|side|hips?|shoulders?|body|spasms?|pain|sciatica|disc)\b"
+)
+COMPLAINT = re.compile(
+    r"\b(?:back|spine|pain\w*|spasm\w*|hurt\w*|sore|ache\w*|aching|agony|numb\w*|stiff\w*"
+    r"|injur\w*|pulled|sciatica|twinge\w*|seized|cramp\w*|fell|fallen|slipped|tweaked|put out"
+    r"|threw out)\b"
+)
+_CLAUSE = re.compile(r" , | but | and then | because | so ")
+
+
+def clauses(sentence_texts: Iterable[str]) -> list[str]:
+    return [c for s in sentence_texts for c in _CLAUSE.split(s) if c.strip()]
+
+
+def writer_complains(sentence_texts: Iterable[str]) -> bool:
+    """True when the writer describes a complaint of their own ("my back", "I hurt it")."""
+    for clause in clauses(sentence_texts):
+        if MY_BODY.search(clause):
+            return True
+        for complaint in COMPLAINT.finditer(clause):
+            # Whose complaint: the nearest person word before it ("mine's stiff from helping
+            # him" is the writer's; "worried about my dad, his back hurts" is not).
+            before = clause[: complaint.start()]
+            mine = [m.start() for m in FIRST_PERSON.finditer(before)]
+            theirs = [m.start() for m in PERSON.finditer(before)]
+            if mine and (not theirs or max(mine) > max(theirs)):
+                return True
+    return False
+
+
+def about_someone_else(sentence_texts: list[str]) -> bool:
+    """True when the text describes another person's back problem and none of the writer's:
+    that person is then the patient, and their findings count."""
+    if writer_complains(sentence_texts):
+        return False
+    whole = " ".join(sentence_texts)
+    return bool(PERSON.search(whole) and COMPLAINT.search(whole))
