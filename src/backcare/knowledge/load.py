@@ -32,6 +32,7 @@ FILES = (
     "medicines",
     "progress",
     "screens",
+    "grammar",
 )
 _CACHE_FORMAT = 3
 T = TypeVar("T")
@@ -162,6 +163,18 @@ def _expand(pattern: str, macros: dict[str, str]) -> str:
     return pattern
 
 
+def _grammar(raw: dict[str, Any], macros: dict[str, str]) -> dict[str, Any]:
+    """The grammar file with {MACROS} expanded in its part and sense patterns."""
+    out = {k: v for k, v in raw.items() if k != "reviewed"}
+    for key in ("parts", "senses"):
+        table = out.get(key) or {}
+        out[key] = {
+            name: [_expand(str(p), macros) for p in (patterns or [])]
+            for name, patterns in table.items()
+        }
+    return out
+
+
 def parse(texts: dict[str, str], check_references: bool = True) -> s.KnowledgeBase:
     """Validate the YAML texts (file stem -> text) into a KnowledgeBase."""
     from pydantic import ValidationError
@@ -200,6 +213,7 @@ def parse(texts: dict[str, str], check_references: bool = True) -> s.KnowledgeBa
         "synonyms": raw["vocabulary"].get("synonyms") or [],
         "domain": raw["vocabulary"].get("domain") or [],
         "screens": raw["screens"].get("screens") or [],
+        "grammar": _grammar(raw["grammar"], macros),
     }
     try:
         base = s.KnowledgeBase.model_validate(data)
@@ -249,6 +263,10 @@ def reference_errors(base: s.KnowledgeBase) -> list[str]:
         for t in c.treatments:
             if t not in treatment_ids:
                 errors.append(f"caution {c.id}: unknown treatment {t!r}")
+    for combo in base.grammar.combos if base.grammar else ():
+        for fid in combo.findings:
+            if fid not in finding_ids:
+                errors.append(f"grammar: unknown finding {fid!r}")
     for screen in base.screens:
         for fid in screen.findings:
             if fid not in finding_ids:

@@ -321,3 +321,43 @@ class KnowledgeBase(Model):
     synonyms: tuple[tuple[str, ...], ...] = ()
     domain: tuple[str, ...] = ()
     screens: tuple[Screen, ...] = ()
+    grammar: Grammar | None = None
+
+
+class GrammarCombo(Model):
+    """A body part (or `none`) with a sensation or function, and the findings it means."""
+
+    parts: tuple[str, ...] = Field(min_length=1)
+    senses: tuple[str, ...] = Field(min_length=1)
+    findings: tuple[str, ...] = Field(min_length=1)
+    status: Literal["present", "unknown"] = "present"
+
+
+class Grammar(Cited):
+    """Body part x sensation: red flags recognised in any word order (knowledge/grammar.yaml)."""
+
+    id: str = "grammar"
+    window: int = Field(default=10, ge=1, le=30)
+    parts: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    senses: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    combos: tuple[GrammarCombo, ...] = ()
+
+    @model_validator(mode="after")
+    def _names_exist(self) -> Grammar:
+        for combo in self.combos:
+            for part in combo.parts:
+                if part != "none" and part not in self.parts:
+                    raise ValueError(f"grammar: unknown part {part!r}")
+            for sense in combo.senses:
+                if sense not in self.senses:
+                    raise ValueError(f"grammar: unknown sense {sense!r}")
+        for pattern in (*(p for v in self.parts.values() for p in v),
+                        *(p for v in self.senses.values() for p in v)):  # fmt: skip
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"grammar: bad pattern {pattern!r}: {exc}") from exc
+        return self
+
+
+KnowledgeBase.model_rebuild()

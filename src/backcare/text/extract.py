@@ -18,6 +18,7 @@ from backcare.derive import with_implications
 from backcare.findings import Finding, FindingSet, Status
 from backcare.knowledge.load import Knowledge, load_knowledge
 from backcare.knowledge.schema import ContextCue
+from backcare.text.grammar import CompiledGrammar, compile_grammar, hits
 from backcare.text.normalise import Sentence, sentences
 from backcare.text.numbers import parse_number, to_unit
 from backcare.text.subject import PERSON, about_someone_else
@@ -79,6 +80,8 @@ class _Compiled:
     pseudo: tuple[re.Pattern[str], ...]
     spelling: dict[str, str]  # typo -> correction, built from the targets
     known_words: frozenset[str]
+    grammar: CompiledGrammar | None = None
+    by_id: dict[str, _FindingPatterns] | None = None
 
 
 def _compile(kb: Knowledge) -> _Compiled:
@@ -121,8 +124,18 @@ def _compile(kb: Knowledge) -> _Compiled:
         terminators=tuple(terminators),
         pseudo=tuple(pseudo),
         spelling=spelling,
-        known_words=frozenset(words | targets | keep | _COMMON),
+        known_words=frozenset(words | targets | keep | _COMMON | _grammar_words(kb)),
+        grammar=compile_grammar(kb.base.grammar) if kb.base.grammar else None,
+        by_id={fp.id: fp for fp in fps},
     )
+
+
+def _grammar_words(kb: Knowledge) -> set[str]:
+    g = kb.base.grammar
+    if g is None:
+        return set()
+    patterns = [p for table in (g.parts, g.senses) for v in table.values() for p in v]
+    return {w for p in patterns for w in re.findall(r"[a-z]{3,}", p)}
 
 
 def _cue(cue: ContextCue, pattern: re.Pattern[str]) -> _Cue:
@@ -230,6 +243,18 @@ def _sentence_mentions(
                     out.append(
                         _mention(fp, m, Status.PRESENT, value, sentence, original, cues, terms)
                     )
+    if c.grammar is not None and c.by_id is not None:
+        for hit in hits(s, c.grammar):
+            for fid in hit.findings:
+                if hit.gap_context is not None and hit.gap_context != "uncertain":
+                    a, b = sentence.original_span(hit.start, hit.end)
+                    out.append(Mention(fid, Status.ABSENT, original[a:b], a, b, None,
+                                       CONTEXT_WORDS[hit.gap_context]))  # fmt: skip
+                    continue
+                status = Status.UNKNOWN if hit.unknown or hit.gap_context else Status.PRESENT
+                span = (hit.start, hit.end)
+                out.append(_mention(c.by_id[fid], span, status, None, sentence, original, cues,
+                                    terms))  # fmt: skip
     return out
 
 
@@ -244,7 +269,7 @@ def _value(finding_id: str, m: re.Match[str]) -> float | None:
 
 def _mention(
     fp: _FindingPatterns,
-    m: re.Match[str],
+    m: re.Match[str] | tuple[int, int],
     status: Status,
     value: float | None,
     sentence: Sentence,
@@ -252,7 +277,7 @@ def _mention(
     cues: list[tuple[_Cue, int, int]],
     terms: list[tuple[_Cue, int, int]],
 ) -> Mention:
-    start, end = m.span()
+    start, end = m if isinstance(m, tuple) else m.span()
     kinds = _context(start, end, sentence.text, cues, terms) - fp.ignore
     context = None
     if "uncertain" in kinds:
@@ -335,5 +360,6 @@ _COMMON = frozenset(
     same see she should side since so some still such than that the their them then there these
     they this those through time to today too two up upper very was way we week weeks well went
     were what when where which while who why will with would yesterday you your hurts hurt ache
-    sore spasm spasms muscle muscles left walk sit sitting stand lifting lifted work""".split()
+    sore spasm spasms muscle muscles left walk sit sitting stand lifting lifted work ever every
+    whatever however forever never""".split()
 )

@@ -18,7 +18,7 @@ PERSON = re.compile(
     r"|son|daughter|kid|child|boy|girl|baby|teen|teenager|wife|husband|hubby|partner|spouse"
     r"|fiance|fiancee|aunt|auntie|uncle|gran|granny|grandma|nan|nanna|nana|grandmother|grandad"
     r"|granddad|grandpa|grandfather|grandson|granddaughter|parents?|patient|client|resident"
-    r"|friend|flatmate|roommate|neighbou?r|boyfriend|girlfriend|other half)\b"
+    r"|friend|flatmate|roommate|neighbou?r|boyfriend|girlfriend|other half)s?\b"
     r"|\b(?:he|she|hes|shes|him|her|his)\b"
 )
 FIRST_PERSON = re.compile(r"\b(?:i|im|ive|id|ill|me|myself|mine|mines)\b")
