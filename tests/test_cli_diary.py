@@ -101,3 +101,16 @@ def test_export_to_file(run, tmp_path: Path) -> None:  # type: ignore[no-untyped
     assert r.returncode == 0 and json.loads(target.read_text())["episodes"]
     r = run("export", "--output", str(tmp_path / "missing" / "dir" / "x.json"))
     assert r.returncode == 2 and "cannot write" in r.stderr
+
+
+def test_a_note_that_leaves_a_red_flag_open_is_asked_first(run) -> None:  # type: ignore[no-untyped-def]
+    assert run("episode", "start", "--text", "back spasm lifting a box").returncode == 0
+    r = run("log", "5", "--note", "a bit of numbness today")
+    assert r.returncode == 2 and "--answer" in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1
+    assert json.loads(run("episode", "show").stdout)["entries"] == []  # nothing written
+    r = run("log", "5", "--note", "a bit of numbness today", "--json",
+            "--answer", "saddle_numbness=no", "--answer", "limb_numbness=yes",
+            "--answer", "bilateral_leg_symptoms=no")  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["triage"] == "consultation_24h"

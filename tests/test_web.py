@@ -197,3 +197,27 @@ def test_ask_page_cites_sources(api: TestClient) -> None:
 def test_unknown_page_is_a_friendly_404(api: TestClient) -> None:
     r = api.get("/no/such/page")
     assert r.status_code == 404 and "Back to the start" in r.text
+
+
+def test_a_diary_note_with_an_open_red_flag_asks_before_saving(client: TestClient) -> None:
+    client.post("/episodes", data={"source": '{"text": "back spasm lifting"}'})
+    r = client.post("/diary", data={"pain": "5", "note": "a bit of numbness today"})
+    assert r.status_code == 200 and "About what you wrote" in r.text
+    assert "Saved." not in r.text
+    r = client.post("/diary", data={"pain": "5", "note": "a bit of numbness today",
+                                    "q_saddle_numbness": "no", "q_limb_numbness": "yes",
+                                    "q_bilateral_leg_symptoms": "no"})  # fmt: skip
+    assert "Saved." in r.text or "warning sign" in r.text
+
+
+def test_api_entry_follow_up_is_409_then_saved_with_answers(client: TestClient) -> None:
+    ep = client.post("/api/v1/episodes", json={"text": "back spasm lifting"}).json()["id"]
+    entry = {"pain": 4, "note": "having some trouble with the toilet"}
+    r = client.post(f"/api/v1/episodes/{ep}/entries", json=entry)
+    assert r.status_code == 409 and r.headers["content-type"] == "application/problem+json"
+    asked = [q["finding"] for q in r.json()["follow_up"]["questions"]]
+    assert "urinary_retention" in asked
+    assert client.get(f"/api/v1/episodes/{ep}").json()["entries"] == []  # nothing written
+    r = client.post(f"/api/v1/episodes/{ep}/entries",
+                    json={**entry, "answers": {a: "no" for a in asked}})  # fmt: skip
+    assert r.status_code == 201 and r.json()["triage"] == "self_care"

@@ -171,12 +171,18 @@ def log(
     exercise: Annotated[list[str] | None, typer.Option(help="An exercise you did.")] = None,
     symptom: Annotated[list[str] | None, typer.Option(help="A new symptom, in words.")] = None,
     at: Annotated[str | None, typer.Option(help="When (default now), e.g. 08:30.")] = None,
+    answer: Annotated[
+        list[str] | None,
+        typer.Option(help="Answer a follow-up question about the note: FINDING=yes|no|unsure."),
+    ] = None,
     episode_id: EpisodeOption = None,
     as_json: JsonOption = False,
 ) -> None:  # fmt: skip
-    """Log how you are: `backcare log 6 --note "better after heat"`. Checked for red flags."""
+    """Log how you are: `backcare log 6 --note "better after heat"`. Checked for red flags; a
+    note that mentions a possible warning sign without its detail gets a question first."""
     from backcare.cli import _locale
-    from backcare.diary import Dose, EntryInput, TherapySession
+    from backcare.diary import Dose, EntryInput, FollowUpNeeded, TherapySession
+    from backcare.questionnaire import parse_answer
     from backcare.store.repo import add_entry, episode
 
     now = datetime.now(UTC)
@@ -193,11 +199,30 @@ def log(
         symptoms=tuple(symptom or ()), doses=tuple(doses), therapy=tuple(therapy),
         exercises=tuple(exercise or ()),
     )  # fmt: skip
-    with _session() as session:
-        person = _person(session)
-        ep = episode(session, person, episode_id)
-        logged = add_entry(session, person, ep, entry, now, locale=_locale(None))
-        ep_id = ep.id
+    answers = {}
+    for item in answer or []:
+        finding, sep, value = item.partition("=")
+        if not sep:
+            raise InputError(f"--answer {item!r}: use FINDING=yes, no or unsure")
+        answers[finding.strip()] = parse_answer(finding.strip(), value.strip())
+    while True:
+        try:
+            with _session() as session:
+                person = _person(session)
+                ep = episode(session, person, episode_id)
+                logged = add_entry(session, person, ep, entry, now, locale=_locale(None),
+                                   answers=answers)  # fmt: skip
+                ep_id = ep.id
+            break
+        except FollowUpNeeded as exc:
+            if not sys.stdin.isatty() or as_json:
+                ids = ", ".join(q.finding for q in exc.screen.questions)
+                raise InputError(f"{exc} (answer with --answer FINDING=yes|no|unsure for: "
+                                 f"{ids})") from None  # fmt: skip
+            from backcare import cli, render
+
+            raw = render.ask_screen(cli._console(), exc.screen)
+            answers.update({k: parse_answer(k, v) for k, v in raw.items()})
     d = logged.check.disposition
     if as_json:
         out = {"entry": logged.entry_id, "episode": ep_id, "triage": d.level.value,

@@ -6,6 +6,7 @@ description (text/extract.py); a symptom may also be a finding id such as `saddl
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Literal
@@ -13,6 +14,7 @@ from typing import Literal
 from backcare.derive import with_implications
 from backcare.errors import InputError
 from backcare.findings import Finding, FindingSet, present
+from backcare.interview import Screen, follow_up, merge
 from backcare.knowledge.load import Knowledge, load_knowledge
 from backcare.text.extract import Mention, extract
 from backcare.triage import Disposition, triage
@@ -57,6 +59,17 @@ class EntryCheck:
     findings: FindingSet
     mentions: tuple[Mention, ...]
     disposition: Disposition
+    follow_up: Screen | None = None  # what the note leaves to ask before the entry is saved
+
+
+class FollowUpNeeded(InputError):
+    """A note mentions a possible red flag without the detail that sets its level: the
+    person answers the follow-up screen, then the entry is sent again with the answers."""
+
+    def __init__(self, screen: Screen) -> None:
+        questions = "; ".join(q.question for q in screen.questions)
+        super().__init__(f"the note needs a detail before it is saved: {questions}")
+        self.screen = screen
 
 
 def validate_entry(entry: EntryInput, now: datetime, onset: date | None = None) -> None:
@@ -92,10 +105,15 @@ def _score(name: str, value: int) -> None:
 
 
 def check_entry(
-    entry: EntryInput, kb: Knowledge | None = None, locale: str | None = None
+    entry: EntryInput,
+    kb: Knowledge | None = None,
+    locale: str | None = None,
+    answers: Mapping[str, Finding] | None = None,
 ) -> EntryCheck:
-    """Run the same red-flag check as a typed description over the note and new symptoms."""
+    """Run the same red-flag check as a typed description over the note and new symptoms.
+    `answers` settle what the note left open (they replace the note's reading)."""
     kb = kb or load_knowledge()
+    answers = answers or {}
     mentions: list[Mention] = []
     found: list[Finding] = [present("pain_score", float(entry.pain), f"pain {entry.pain}/10")]
     for text in (entry.note, *entry.symptoms):
@@ -107,5 +125,6 @@ def check_entry(
         extraction = extract(text, kb)
         mentions.extend(extraction.mentions)
         found.extend(extraction.findings.values())
-    findings = with_implications(FindingSet(found), kb)
-    return EntryCheck(findings, tuple(mentions), triage(findings, kb, locale))
+    findings = with_implications(merge(FindingSet(found), answers), kb)
+    return EntryCheck(findings, tuple(mentions), triage(findings, kb, locale),
+                      follow_up(kb, findings, answers))  # fmt: skip

@@ -206,3 +206,31 @@ def _prefill(f: Finding | None) -> Prefill:
     if f.status is Status.UNKNOWN:
         return "unknown" if f.evidence and f.evidence.startswith("answer:") else None
     return f.value if f.value is not None else True
+
+
+FOLLOW_UP_TITLE = "About what you wrote"
+FOLLOW_UP_WHY = (
+    "Your note mentions something that could be a warning sign, but not the detail that "
+    "decides how urgent it is. Please answer before it is saved."
+)
+
+
+def follow_up(kb: Knowledge, findings: FindingSet, answers: Mapping[str, Finding]) -> Screen | None:
+    """The questions a diary note leaves open: every red flag it mentions without settling
+    ("numbness", "trouble with the toilet") that could make it more urgent than what it does
+    settle, most urgent first; None when there are none (a settled emergency never waits)."""
+    settled = FindingSet(f for f in findings.values() if f.status is not Status.UNKNOWN)
+    settled_level = triage(settled, kb).level
+    waiting: dict[str, Level] = {}
+    for f in findings.values():
+        if f.status is not Status.UNKNOWN or f.id in answers:
+            continue
+        rules = kb.rules_by_finding.get(f.id, ())
+        level = max((r.level for r in rules), default=Level.SELF_CARE)
+        if level > max(settled_level, Level.SELF_CARE):
+            waiting[f.id] = level
+    if not waiting:
+        return None
+    ordered = sorted(waiting, key=lambda fid: -waiting[fid].rank)
+    questions = tuple(_question(kb, fid, findings) for fid in ordered)
+    return Screen("follow_up", FOLLOW_UP_TITLE, FOLLOW_UP_WHY, "red_flag", questions)

@@ -6,6 +6,7 @@ committed together or not at all.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -15,9 +16,9 @@ from sqlalchemy.orm import Session, selectinload
 
 from backcare import serialize
 from backcare.assessment import Assessment
-from backcare.diary import EntryCheck, EntryInput, check_entry, validate_entry
+from backcare.diary import EntryCheck, EntryInput, FollowUpNeeded, check_entry, validate_entry
 from backcare.errors import InputError, NotFoundError
-from backcare.findings import Level
+from backcare.findings import Finding, Level
 from backcare.knowledge.load import Knowledge, load_knowledge
 from backcare.progress import DoseRecord, PainPoint, Progress, assess_progress
 from backcare.recovery import RecoveryEstimate
@@ -108,13 +109,17 @@ def close_episode(session: Session, ep: Episode) -> None:
 def add_entry(
     session: Session, person: Person, ep: Episode, entry: EntryInput, now: datetime,
     kb: Knowledge | None = None, locale: str | None = None,
+    answers: Mapping[str, Finding] | None = None,
 ) -> Logged:  # fmt: skip
-    """Validate, red-flag-check and store one entry; raise the episode's level at once if needed."""
+    """Validate, red-flag-check and store one entry; raise the episode's level at once if needed.
+    A note that leaves a red flag open raises FollowUpNeeded and writes nothing."""
     kb = kb or load_knowledge()
     if ep.closed_at is not None:
         raise InputError(f"episode {ep.id} is closed; start a new one to keep logging")
     validate_entry(entry, now, ep.onset_date)
-    check = check_entry(entry, kb, locale)
+    check = check_entry(entry, kb, locale, answers)
+    if check.follow_up is not None:
+        raise FollowUpNeeded(check.follow_up)
     # A Core insert: a third of the cost of the ORM unit of work, on the path every entry takes.
     entry_id = session.scalars(
         insert(Entry).returning(Entry.id),

@@ -112,6 +112,10 @@ class EntryCreate(BaseModel):
     symptoms: list[Annotated[str, Field(min_length=1, max_length=500)]] = Field(
         default_factory=list, max_length=20
     )
+    answers: dict[Annotated[str, Field(max_length=60)], Answer] = Field(
+        default_factory=dict, max_length=50,
+        description="Answers to the follow-up questions a 409 response asked (finding -> answer).",
+    )  # fmt: skip
 
 
 class Episode(Open):
@@ -140,6 +144,7 @@ class ProgressResponse(Open):
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     404: {"model": Problem, "description": "Not found"},
+    409: {"model": Problem, "description": "Follow-up needed: answer `follow_up` and resend"},
     413: {"model": Problem, "description": "Request too large"},
     422: {"model": Problem, "description": "Invalid input"},
 }
@@ -300,9 +305,12 @@ def add_entry(episode_id: EpisodeId, body: EntryCreate, session: DB) -> dict[str
         symptoms=tuple(body.symptoms), exercises=tuple(body.exercises), therapy=tuple(therapy),
         doses=tuple(Dose(m.name, m.taken_at or when) for m in body.medicines),
     )  # fmt: skip
+    from backcare.questionnaire import parse_answer
+
+    answers = {k: parse_answer(k, v) for k, v in body.answers.items()}
     person = repo.local_person(session)
     logged = repo.add_entry(session, person, repo.episode(session, person, episode_id), entry,
-                            now, locale=settings().locale)  # fmt: skip
+                            now, locale=settings().locale, answers=answers)  # fmt: skip
     d = logged.check.disposition
     return {
         "entry": logged.entry_id, "episode": episode_id, "triage": d.level.value,

@@ -16,6 +16,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from backcare.diary import FollowUpNeeded
 from backcare.errors import BackcareError, InputError, NotFoundError
 
 MAX_BODY = 64 * 1024  # a description, a diary entry or a question is far smaller
@@ -91,6 +92,13 @@ def create_app() -> FastAPI:
     @app.exception_handler(NotFoundError)
     async def not_found(request: Request, exc: NotFoundError) -> Response:
         return _error(request, 404, "Not found", str(exc))
+
+    @app.exception_handler(FollowUpNeeded)
+    async def follow_up(request: Request, exc: FollowUpNeeded) -> Response:
+        from backcare import serialize
+
+        return _error(request, 409, "Follow-up needed", str(exc),
+                      follow_up=serialize.screen(exc.screen))  # fmt: skip
 
     @app.exception_handler(InputError)
     async def bad_input(request: Request, exc: InputError) -> Response:

@@ -167,6 +167,13 @@ def start_episode(source: Annotated[str, Form(max_length=MAX_ANSWERS_JSON)] = "{
 
 @router.get("/diary", response_class=HTMLResponse)
 def diary(request: Request, logged: str | None = None) -> HTMLResponse:
+    return _diary(request, logged)
+
+
+def _diary(
+    request: Request, logged: str | None = None, follow_up: Any = None,
+    pending: dict[str, Any] | None = None,
+) -> HTMLResponse:  # fmt: skip
     from backcare.errors import NotFoundError
     from backcare.interop.report import svg_from
     from backcare.store import repo
@@ -184,25 +191,41 @@ def diary(request: Request, logged: str | None = None) -> HTMLResponse:
         episode = {"id": ep.id, "onset": ep.onset_date, "level": ep.current_level,
                    "reason": ep.escalation_reason}  # fmt: skip
     chart = svg_from(progress.points, estimate, progress.day)
-    return page(request, "diary.html", episode=episode, progress=progress, chart=chart,
-                entries=list(reversed(entries)), logged=logged)  # fmt: skip
+    return page(request, "diary.html", episode=episode, progress=progress,
+                chart=chart, entries=list(reversed(entries)),
+                logged=logged if logged in ("ok", "raised") else None,
+                follow_up=follow_up, pending=pending)  # fmt: skip
 
 
-@router.post("/diary")
-def log_entry(
-    pain: Annotated[int, Form(ge=0, le=10)],
-    note: Annotated[str, Form(max_length=5000)] = "",
-) -> Response:
-    from backcare.diary import EntryInput
+@router.post("/diary", response_model=None)
+async def log_entry(request: Request) -> Response:
+    """Save an entry; a note that leaves a red flag open gets its follow-up question first."""
+    from backcare.diary import EntryInput, FollowUpNeeded
+    from backcare.questionnaire import parse_answer
     from backcare.store import repo
     from backcare.store.db import sessions
 
+    form = await request.form()
+    raw_pain = str(form.get("pain", ""))
+    if not raw_pain.isdigit() or not 0 <= int(raw_pain) <= 10:
+        raise InputError("pain must be a whole number from 0 to 10")
+    note = str(form.get("note", ""))
+    if len(note) > 5000:
+        raise InputError("the note is longer than 5000 characters")
+    answers = {
+        k[2:]: parse_answer(k[2:], str(v))
+        for k, v in form.items() if k.startswith("q_") and len(k) < 70
+    }  # fmt: skip
     now = datetime.now(UTC)
-    with sessions().begin() as session:
-        person = repo.local_person(session)
-        ep = repo.episode(session, person)
-        logged = repo.add_entry(session, person, ep, EntryInput(now, pain, note=note or None),
-                                now, locale=settings().locale)  # fmt: skip
+    entry = EntryInput(now, int(raw_pain), note=note or None)
+    try:
+        with sessions().begin() as session:
+            person = repo.local_person(session)
+            ep = repo.episode(session, person)
+            logged = repo.add_entry(session, person, ep, entry, now, locale=settings().locale,
+                                    answers=answers)  # fmt: skip
+    except FollowUpNeeded as exc:
+        return _diary(request, follow_up=exc.screen, pending={"pain": raw_pain, "note": note})
     flag = "raised" if logged.raised_to else "ok"
     return RedirectResponse(f"/diary?logged={flag}", status_code=303)
 
