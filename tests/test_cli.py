@@ -148,3 +148,16 @@ def test_triage_asks_the_question_that_settles_an_unclear_red_flag(reply: str, l
 def test_triage_keeps_unclear_flags_when_input_ends() -> None:
     r = run("triage", "--ask", "I think my bum might be numb", stdin="")
     assert r.returncode == 0 and "emergency department" in r.stdout
+
+
+def test_assess_and_plan_resolve_the_locale_by_one_rule(tmp_path: Path) -> None:
+    # The answers file says en-GB and the environment en-AU: the file's locale wins for both
+    # commands (an explicit --locale would win over both).
+    path = answers(tmp_path, {"answers": {"chest_pain": "yes"}, "locale": "en-GB"})
+    env = {"BACKCARE_LOCALE": "en-AU"}
+    assessed = json.loads(run("assess", "--answers", path, "--json", env=env).stdout)
+    planned = json.loads(run("plan", "--answers", path, "--json", env=env).stdout)
+    assert assessed["emergency_number"] == "999"
+    assert "999" in json.dumps(planned) and "000" not in json.dumps(planned)
+    explicit = run("assess", "--answers", path, "--json", "--locale", "en-NZ", env=env)
+    assert json.loads(explicit.stdout)["emergency_number"] == "111"

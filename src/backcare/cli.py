@@ -76,10 +76,11 @@ def _fail(message: str, code: int = 2) -> NoReturn:
     raise SystemExit(code)
 
 
-def _locale(option: str | None) -> str | None:
-    from backcare.settings import settings
+def _locale(option: str | None, given: str | None = None) -> str | None:
+    """The locale by the one rule every front end uses (service.resolve_locale)."""
+    from backcare.service import resolve_locale
 
-    return option or settings().locale
+    return resolve_locale(option, given)
 
 
 def _read_answers(path: Path) -> tuple[dict[str, Any], str | None]:
@@ -122,7 +123,7 @@ def assess(
     if answers is not None:
         raw, file_locale = _read_answers(answers)
         findings = parse_answers(raw, kb)
-        loc = _locale(locale) if locale else (file_locale or _locale(None))
+        loc = _locale(locale, file_locale)
     else:
         if as_json:
             _fail("--json needs --answers FILE (the interactive assessment prints text)")
@@ -220,7 +221,7 @@ def plan(
 
     kb = load_knowledge()
     raw, file_locale = _read_answers(answers)
-    result = run_assessment(parse_answers(raw, kb), kb, _locale(locale) or file_locale)
+    result = run_assessment(parse_answers(raw, kb), kb, _locale(locale, file_locale))
     if as_json:
         print(json.dumps(serialize.plan(result.plan), ensure_ascii=False))
         return

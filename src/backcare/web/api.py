@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from backcare import serialize
 from backcare.knowledge.load import load_knowledge
+from backcare.service import resolve_locale
 from backcare.settings import settings
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
@@ -169,7 +170,7 @@ def assess(body: AssessRequest) -> dict[str, Any]:
     from backcare.questionnaire import parse_answers
 
     kb = load_knowledge()
-    result = run(parse_answers(body.answers, kb), kb, body.locale or settings().locale)
+    result = run(parse_answers(body.answers, kb), kb, resolve_locale(None, body.locale))
     return serialize.assessment(result, kb)
 
 
@@ -179,7 +180,7 @@ def triage(body: TriageRequest) -> dict[str, Any]:
     from backcare.text.triage import triage_text
 
     kb = load_knowledge()
-    return serialize.text_triage(triage_text(body.text, kb, body.locale or settings().locale), kb)
+    return serialize.text_triage(triage_text(body.text, kb, resolve_locale(None, body.locale)), kb)
 
 
 class InterviewRequest(BaseModel):
