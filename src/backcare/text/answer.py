@@ -2,7 +2,7 @@
 
 Extractive: the answer is the text of the best-matching items, never generated. Retrieval is
 BM25 (bm25s, with an English stemmer) over each item's title, the ways people ask for it, its
-keywords and its text; dense embeddings (optional extra, `text/embed.py`) can be mixed in.
+keywords and its text; dense embeddings (`text/embed.py`, MiniLM in numpy) can be mixed in.
 A question that mentions a red flag gets its triage result first; a question the knowledge
 base cannot answer says so and points to a clinician, rather than guessing.
 """

