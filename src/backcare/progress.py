@@ -190,9 +190,50 @@ def medicine_warnings(
         too_many = cls.max_products_per_day is not None and any(
             len(products) > cls.max_products_per_day for products in per_day.values()
         )
-        if too_long or too_many:
+        if (too_long or too_many) and cls.warning:
             out.append(MedicineWarning(cls.id, cls.warning, citations([cls])))
+    return (*out, *same_day_conflicts(doses, kb))
+
+
+def same_day_conflicts(
+    doses: Sequence[DoseRecord], kb: Knowledge | None = None
+) -> tuple[MedicineWarning, ...]:
+    """Warnings for medicines that must not be taken on the same day (`not_with`): two NSAIDs,
+    an NSAID and aspirin, an opioid with a muscle relaxant or a benzodiazepine. Two doses clash
+    only when they are different products, so one combination product never clashes with
+    itself. One warning per class, named after it and the classes it clashed with
+    (`opioid+benzodiazepine`; a class clashing only with itself is named alone)."""
+    kb = kb or load_knowledge()
+    by_class: dict[str, dict[date, set[str]]] = {}
+    for cls in kb.base.medicines:
+        pattern = _names(cls.id, cls.names, kb)
+        for d in doses:
+            if pattern.search(d.name.lower()):
+                day = by_class.setdefault(cls.id, {}).setdefault(d.taken_at.date(), set())
+                day.add(_product(d.name))
+    out: list[MedicineWarning] = []
+    said: set[frozenset[str]] = set()
+    for cls in kb.base.medicines:
+        mine = by_class.get(cls.id, {})
+        clashing = [
+            other
+            for other in cls.not_with
+            if frozenset((cls.id, other)) not in said
+            and any(
+                _clash(mine[day], by_class[other][day])
+                for day in mine.keys() & by_class.get(other, {}).keys()
+            )
+        ]
+        if clashing and cls.conflict_warning:
+            said.update(frozenset((cls.id, other)) for other in clashing)
+            name = "+".join([cls.id, *(o for o in clashing if o != cls.id)])
+            out.append(MedicineWarning(name, cls.conflict_warning, citations([cls])))
     return tuple(out)
+
+
+def _clash(mine: set[str], theirs: set[str]) -> bool:
+    """Two different products, one from each side (the same side twice for a class itself)."""
+    return any(a != b for a in mine for b in theirs)
 
 
 def _names(class_id: str, names: tuple[str, ...], kb: Knowledge) -> re.Pattern[str]:
@@ -205,4 +246,11 @@ def _names(class_id: str, names: tuple[str, ...], kb: Knowledge) -> re.Pattern[s
 
 def _product(name: str) -> str:
     """A product's identity for the duplicate check: its name without doses or punctuation."""
-    return " ".join(re.findall(r"[a-z]+", name.lower())) or name.lower()
+    words = [w for w in re.findall(r"[a-z]+", name.lower()) if w not in _DOSE_WORDS]
+    return " ".join(words) or name.lower()
+
+
+# Units and forms are not part of a product's identity: "ibuprofen 200mg" is "ibuprofen".
+_DOSE_WORDS = frozenset(
+    "mg g mcg ml x tablet tablets tab tabs capsule capsules caps pill pills dose doses".split()
+)
