@@ -63,10 +63,20 @@ def test_bad_answers_are_clear_errors(kb: Knowledge, fid: str, raw: object, mess
 
 
 def test_detail_questions_are_skipped_when_moot(kb: Knowledge) -> None:
-    asked = _walk(kb, {"fever": "no"})
-    assert "confusion" not in asked and "iv_drug_use" not in asked
-    asked = _walk(kb, {"fever": "yes"})
-    assert "iv_drug_use" in asked
+    asked = _walk(kb, {"fever": "no", "pregnancy": "no"})
+    assert "contraction_pain" not in asked and "pregnancy_bleeding_or_fluid" not in asked
+    asked = _walk(kb, {"pregnancy": "yes"})
+    assert "contraction_pain" in asked and "pregnancy_bleeding_or_fluid" in asked
+
+
+def test_sepsis_and_infection_risks_are_asked_without_fever(kb: Knowledge) -> None:
+    """CLINICAL.md 2026-11-23: sepsis signs without fever, and injecting drugs, weak immunity or a
+    recent spinal procedure with new back pain, set a level on their own, so they are asked."""
+    asked = _walk(kb, {"fever": "no", "chills": "no"})
+    for fid in ("confusion", "mottled_skin", "fast_breathing", "iv_drug_use", "immunosuppressed",
+                "recent_spinal_procedure", "known_aneurysm", "interscapular_pain",
+                "coughing_blood", "blood_in_urine", "back_lump", "leg_giving_way"):  # fmt: skip
+        assert fid in asked, fid
 
 
 def test_stops_at_once_for_an_ambulance(kb: Knowledge) -> None:
