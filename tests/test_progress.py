@@ -58,10 +58,17 @@ def test_slower_than_expected(kb: Knowledge) -> None:
     assert p.latest == 7 and not p.meaningful
 
 
-def test_worse_escalates_at_any_point(kb: Knowledge) -> None:
-    p = assess_progress(est(start=5), ONSET, pts((0, 5), (2, 8)), at(2), kb=kb)
+def test_worse_escalates_from_day_3(kb: Knowledge) -> None:
+    p = assess_progress(est(start=5), ONSET, pts((0, 5), (3, 8)), at(3), kb=kb)
     assert p.status == "worse" and p.escalation is Level.CONSULTATION
     assert any("worse" in r for r in p.escalation_reasons)
+
+
+def test_worse_on_days_0_to_2_reassures(kb: Knowledge) -> None:
+    """CLINICAL.md 2026-11-23: 'getting worse' counts from day 3; before that, reassure."""
+    p = assess_progress(est(start=5), ONSET, pts((0, 5), (2, 8)), at(2), kb=kb)
+    assert p.status == "worse" and p.escalation is None
+    assert "first two days" in p.message and "day 3" in p.message
 
 
 def test_stalled_by_end_of_range_escalates(kb: Knowledge) -> None:

@@ -4,7 +4,8 @@ Pure: everything comes in as arguments, including `today`. Statuses: recovered, 
 (better than the typical course), as_expected (within the band), slower (above the slow edge
 of the band), worse (up 2 points or 30% on the start). Escalation to `consultation` when there
 is no meaningful improvement by the end of the expected range or day 42 at the latest, when
-pain gets worse, or when this is the third episode in a year (CLINICAL.md).
+pain gets worse from day 3 (a rise on days 0-2 is the normal course of a strain and is met with
+reassurance), or when this is the third episode in a year (CLINICAL.md).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ MEANINGFUL_SHARE = 0.30
 RECENT = timedelta(hours=36)  # "latest" is the median of entries in the last day and a half
 EPISODES_FOR_RECURRENCE = 3  # this one and two more in the past year: "keep coming back"
 BAND_MARGIN = 1.0  # a point above the slow edge of the band before "slower" is said
+WORSE_FROM_DAY = 3  # CLINICAL.md 2026-11-23: on days 0-2 a rise is the normal course; reassure
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +97,10 @@ def assess_progress(
     last = ordered[-1].at
     latest = float(median(p.pain for p in ordered if last - p.at < RECENT))
     status = _status(baseline, latest, estimate.expected_pain(series[-1][0]))
-    if status == "worse":
+    message = status
+    if status == "worse" and day < WORSE_FROM_DAY:
+        message = "worse_early"
+    elif status == "worse":
         escalation.append(_say(kb, "escalate_worse", used))
     elif (
         status != "recovered"
@@ -104,7 +109,7 @@ def assess_progress(
     ):
         escalation.append(_say(kb, "escalate_stalled", used, day=day))
     return _result(kb, status, used, day, baseline, latest, expected, escalation, warnings,
-                   episodes_this_year, series, estimate.escalation_day)  # fmt: skip
+                   episodes_this_year, series, estimate.escalation_day, message)  # fmt: skip
 
 
 def _status(baseline: float, latest: float, expected: tuple[float, float, float]) -> str:
@@ -145,8 +150,9 @@ def _result(
     episodes: int,
     series: tuple[tuple[float, float], ...],
     escalation_day: int = 42,
+    message_key: str | None = None,
 ) -> Progress:
-    message = _say(kb, status, used, escalation_day=escalation_day)
+    message = _say(kb, message_key or status, used, escalation_day=escalation_day)
     change = None if baseline is None or latest is None else round(baseline - latest, 2)
     share = None if change is None or not baseline else round(change / baseline, 3)
     meaningful = baseline is not None and latest is not None and _meaningful(baseline, latest)
