@@ -166,3 +166,31 @@ def test_any_path_ends_within_12_screens_with_red_flags_settled(
     assert s.disposition.level >= max(
         (single_rule_level(f) for f in present), default=Level.SELF_CARE
     )
+
+
+def test_pregnancy_brings_its_follow_up_questions() -> None:
+    seen: dict[str, Any] = {}
+    play(None, set(), seen=seen)
+    assert "contraction_pain" not in seen and "pregnancy_bleeding_or_fluid" not in seen
+    seen = {}
+    s, _ = play(None, {"pregnancy", "pregnancy_bleeding_or_fluid"}, seen=seen)
+    assert "contraction_pain" in seen and "pregnancy_bleeding_or_fluid" in seen
+    assert s.disposition.level >= Level.CONSULTATION_24H
+
+
+def test_signs_that_set_a_level_without_fever_are_always_asked() -> None:
+    """CLINICAL.md 2026-11-23: sepsis signs without fever, infection risks without fever,
+    heart-attack signs without chest pain and the other new red flags are asked of everyone."""
+    seen: dict[str, Any] = {}
+    play(None, set(), seen=seen)
+    for fid in ("confusion", "mottled_skin", "fast_breathing", "low_body_temperature",
+                "iv_drug_use", "immunosuppressed", "recent_spinal_procedure", "known_aneurysm",
+                "interscapular_pain", "coughing_blood", "blood_in_urine", "back_lump",
+                "leg_giving_way", "constant_rest_pain", "uncontrolled_pain"):  # fmt: skip
+        assert fid in seen, fid
+
+
+def test_a_minor_fall_asks_whether_they_can_walk() -> None:
+    seen: dict[str, Any] = {}
+    s, _ = play(None, {"minor_fall", "cannot_walk"}, seen=seen)
+    assert "cannot_walk" in seen and s.disposition.level >= Level.EMERGENCY

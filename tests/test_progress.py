@@ -8,7 +8,13 @@ import pytest
 
 from backcare.findings import Level
 from backcare.knowledge.load import Knowledge
-from backcare.progress import DoseRecord, PainPoint, assess_progress, medicine_warnings
+from backcare.progress import (
+    DoseRecord,
+    PainPoint,
+    assess_progress,
+    medicine_warnings,
+    same_day_conflicts,
+)
 from backcare.recovery import RecoveryEstimate
 
 ONSET = date(2026, 11, 1)
@@ -52,10 +58,17 @@ def test_slower_than_expected(kb: Knowledge) -> None:
     assert p.latest == 7 and not p.meaningful
 
 
-def test_worse_escalates_at_any_point(kb: Knowledge) -> None:
-    p = assess_progress(est(start=5), ONSET, pts((0, 5), (2, 8)), at(2), kb=kb)
+def test_worse_escalates_from_day_3(kb: Knowledge) -> None:
+    p = assess_progress(est(start=5), ONSET, pts((0, 5), (3, 8)), at(3), kb=kb)
     assert p.status == "worse" and p.escalation is Level.CONSULTATION
     assert any("worse" in r for r in p.escalation_reasons)
+
+
+def test_worse_on_days_0_to_2_reassures(kb: Knowledge) -> None:
+    """CLINICAL.md 2026-11-23: 'getting worse' counts from day 3; before that, reassure."""
+    p = assess_progress(est(start=5), ONSET, pts((0, 5), (2, 8)), at(2), kb=kb)
+    assert p.status == "worse" and p.escalation is None
+    assert "first two days" in p.message and "day 3" in p.message
 
 
 def test_stalled_by_end_of_range_escalates(kb: Knowledge) -> None:
@@ -104,9 +117,54 @@ def test_relaxant_over_72_hours_warns(kb: Knowledge) -> None:
     assert "72 hours" in warned[0].text and warned[0].sources
 
 
-def test_opioid_over_14_days_warns(kb: Knowledge) -> None:
-    assert not medicine_warnings(doses("codeine", 0, 24 * 13), kb)
-    assert [w.medicine for w in medicine_warnings(doses("codeine", 0, 24 * 15), kb)] == ["opioid"]
+def test_opioid_over_3_days_warns(kb: Knowledge) -> None:
+    """Issue 15.1: the OTC codeine label and the guidelines say 3 days, not the article's 14."""
+    assert not medicine_warnings(doses("codeine", 0, 24, 48, 72), kb)
+    warned = medicine_warnings(doses("codeine", 0, 24, 48, 73), kb)
+    assert [w.medicine for w in warned] == ["opioid"]
+    assert "3 days" in warned[0].text and "14" not in warned[0].text
+
+
+@pytest.mark.parametrize(
+    "product",
+    ["Nurofen Plus", "Solpadeine Plus", "Solpadeine Max", "Migraleve", "Tylenol with Codeine",
+     "co-codamol 30/500", "Tylenol #3"],
+)  # fmt: skip
+def test_codeine_combinations_count_as_opioids(kb: Knowledge, product: str) -> None:
+    """Issue 15.7: codeine combinations are opioids for the 3-day guard."""
+    warned = medicine_warnings(doses(product, 0, 24 * 4), kb)
+    assert "opioid" in {w.medicine for w in warned}
+
+
+def test_two_nsaids_on_one_day_warn(kb: Knowledge) -> None:
+    """Issue 15.7: never two NSAIDs together; the same product twice is not a clash."""
+    clash = medicine_warnings(doses("ibuprofen 200mg", 0) + doses("naproxen", 4), kb)
+    assert [w.medicine for w in clash] == ["nsaid"]
+    assert "two different anti-inflammatories" in clash[0].text and clash[0].sources
+    assert not medicine_warnings(doses("ibuprofen 200mg", 0, 6) + doses("Ibuprofen", 12), kb)
+    next_day = doses("ibuprofen", 0) + doses("naproxen", 24)
+    assert not medicine_warnings(next_day, kb)
+
+
+def test_nsaid_with_aspirin_on_one_day_warns(kb: Knowledge) -> None:
+    warned = medicine_warnings(doses("ibuprofen", 0) + doses("aspirin 75mg", 2), kb)
+    assert [w.medicine for w in warned] == ["nsaid+aspirin"]
+    assert not medicine_warnings(doses("aspirin 75mg", 0, 24, 48), kb)
+
+
+@pytest.mark.parametrize("sedative", ["diazepam", "cyclobenzaprine", "lorazepam", "methocarbamol"])
+def test_opioid_with_relaxant_or_benzodiazepine_warns(kb: Knowledge, sedative: str) -> None:
+    """Issue 15.7: FDA boxed warning; one warning per pair even when a dose fits two classes."""
+    warned = medicine_warnings(doses("co-codamol", 0) + doses(sedative, 10), kb)
+    pairs = [w.medicine for w in warned if "+" in w.medicine]
+    assert len(pairs) == 1 and pairs[0].startswith("opioid+")  # one warning, however many pairs
+    assert "breathing" in warned[-1].text
+
+
+def test_conflicts_are_pure_and_need_both(kb: Knowledge) -> None:
+    assert not same_day_conflicts(doses("tramadol", 0, 6), kb)
+    assert not same_day_conflicts(doses("diazepam", 0, 6), kb)
+    assert same_day_conflicts(doses("tramadol", 0) + doses("valium", 1), kb)
 
 
 def test_two_paracetamol_products_on_one_day_warn(kb: Knowledge) -> None:

@@ -129,3 +129,39 @@ def test_red_flags_are_known() -> None:
     flags = red_flag_ids(KB)
     assert {"bladder_control_loss", "saddle_numbness", "chest_pain", "fever"} <= flags
     assert "cause_overuse" not in flags
+
+
+# The findings added for the 2026-11-23 decisions, drawn more often than the uniform draw above
+# would, together with the findings their rules combine them with.
+NEW_2026_11_23 = sorted(
+    {
+        "blood_in_urine", "back_lump", "contraction_pain", "pregnancy_bleeding_or_fluid",
+        "uncontrolled_pain", "basic_function_lost", "first_episode", "constant_rest_pain",
+        "interscapular_pain", "coughing_blood", "low_body_temperature", "leg_giving_way",
+        "cannot_walk", "breastfeeding", "kidney_risk_medicines", "body_temperature",
+        "pregnancy", "minor_fall", "significant_trauma", "blood_thinners", "known_aneurysm",
+        "sudden_onset", "severe_pain", "neuro_progressive", "age", "faintness", "sweating",
+        "arm_or_jaw_pain", "middle_back", "iv_drug_use", "immunosuppressed", "osteoporosis",
+    }
+)  # fmt: skip
+new_sets = st.lists(
+    st.tuples(st.sampled_from(NEW_2026_11_23), st.floats(0, 1)),
+    max_size=6,
+    unique_by=lambda t: t[0],
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(base=new_sets, extra=st.sampled_from(NEW_2026_11_23), where=st.floats(0, 1))
+def test_new_findings_never_lower_the_level(
+    base: list[tuple[str, float]], extra: str, where: float
+) -> None:
+    assert set(NEW_2026_11_23) <= set(FINDING_IDS)
+    before = FindingSet(_finding(f, v) for f, v in base if f != extra)
+    after = before.with_findings([_finding(extra, where)])
+    assert triage(after, KB).level >= triage(before, KB).level
+    levels = [
+        triage(FindingSet([*before.values(), Finding(extra, status)]), KB).level
+        for status in (Status.ABSENT, Status.UNKNOWN, Status.PRESENT)
+    ]
+    assert levels == sorted(levels)

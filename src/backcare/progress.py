@@ -4,7 +4,8 @@ Pure: everything comes in as arguments, including `today`. Statuses: recovered, 
 (better than the typical course), as_expected (within the band), slower (above the slow edge
 of the band), worse (up 2 points or 30% on the start). Escalation to `consultation` when there
 is no meaningful improvement by the end of the expected range or day 42 at the latest, when
-pain gets worse, or when this is the third episode in a year (CLINICAL.md).
+pain gets worse from day 3 (a rise on days 0-2 is the normal course of a strain and is met with
+reassurance), or when this is the third episode in a year (CLINICAL.md).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ MEANINGFUL_SHARE = 0.30
 RECENT = timedelta(hours=36)  # "latest" is the median of entries in the last day and a half
 EPISODES_FOR_RECURRENCE = 3  # this one and two more in the past year: "keep coming back"
 BAND_MARGIN = 1.0  # a point above the slow edge of the band before "slower" is said
+WORSE_FROM_DAY = 3  # CLINICAL.md 2026-11-23: on days 0-2 a rise is the normal course; reassure
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +97,10 @@ def assess_progress(
     last = ordered[-1].at
     latest = float(median(p.pain for p in ordered if last - p.at < RECENT))
     status = _status(baseline, latest, estimate.expected_pain(series[-1][0]))
-    if status == "worse":
+    message = status
+    if status == "worse" and day < WORSE_FROM_DAY:
+        message = "worse_early"
+    elif status == "worse":
         escalation.append(_say(kb, "escalate_worse", used))
     elif (
         status != "recovered"
@@ -104,7 +109,7 @@ def assess_progress(
     ):
         escalation.append(_say(kb, "escalate_stalled", used, day=day))
     return _result(kb, status, used, day, baseline, latest, expected, escalation, warnings,
-                   episodes_this_year, series, estimate.escalation_day)  # fmt: skip
+                   episodes_this_year, series, estimate.escalation_day, message)  # fmt: skip
 
 
 def _status(baseline: float, latest: float, expected: tuple[float, float, float]) -> str:
@@ -145,8 +150,9 @@ def _result(
     episodes: int,
     series: tuple[tuple[float, float], ...],
     escalation_day: int = 42,
+    message_key: str | None = None,
 ) -> Progress:
-    message = _say(kb, status, used, escalation_day=escalation_day)
+    message = _say(kb, message_key or status, used, escalation_day=escalation_day)
     change = None if baseline is None or latest is None else round(baseline - latest, 2)
     share = None if change is None or not baseline else round(change / baseline, 3)
     meaningful = baseline is not None and latest is not None and _meaningful(baseline, latest)
@@ -190,9 +196,50 @@ def medicine_warnings(
         too_many = cls.max_products_per_day is not None and any(
             len(products) > cls.max_products_per_day for products in per_day.values()
         )
-        if too_long or too_many:
+        if (too_long or too_many) and cls.warning:
             out.append(MedicineWarning(cls.id, cls.warning, citations([cls])))
+    return (*out, *same_day_conflicts(doses, kb))
+
+
+def same_day_conflicts(
+    doses: Sequence[DoseRecord], kb: Knowledge | None = None
+) -> tuple[MedicineWarning, ...]:
+    """Warnings for medicines that must not be taken on the same day (`not_with`): two NSAIDs,
+    an NSAID and aspirin, an opioid with a muscle relaxant or a benzodiazepine. Two doses clash
+    only when they are different products, so one combination product never clashes with
+    itself. One warning per class, named after it and the classes it clashed with
+    (`opioid+benzodiazepine`; a class clashing only with itself is named alone)."""
+    kb = kb or load_knowledge()
+    by_class: dict[str, dict[date, set[str]]] = {}
+    for cls in kb.base.medicines:
+        pattern = _names(cls.id, cls.names, kb)
+        for d in doses:
+            if pattern.search(d.name.lower()):
+                day = by_class.setdefault(cls.id, {}).setdefault(d.taken_at.date(), set())
+                day.add(_product(d.name))
+    out: list[MedicineWarning] = []
+    said: set[frozenset[str]] = set()
+    for cls in kb.base.medicines:
+        mine = by_class.get(cls.id, {})
+        clashing = [
+            other
+            for other in cls.not_with
+            if frozenset((cls.id, other)) not in said
+            and any(
+                _clash(mine[day], by_class[other][day])
+                for day in mine.keys() & by_class.get(other, {}).keys()
+            )
+        ]
+        if clashing and cls.conflict_warning:
+            said.update(frozenset((cls.id, other)) for other in clashing)
+            name = "+".join([cls.id, *(o for o in clashing if o != cls.id)])
+            out.append(MedicineWarning(name, cls.conflict_warning, citations([cls])))
     return tuple(out)
+
+
+def _clash(mine: set[str], theirs: set[str]) -> bool:
+    """Two different products, one from each side (the same side twice for a class itself)."""
+    return any(a != b for a in mine for b in theirs)
 
 
 def _names(class_id: str, names: tuple[str, ...], kb: Knowledge) -> re.Pattern[str]:
@@ -205,4 +252,11 @@ def _names(class_id: str, names: tuple[str, ...], kb: Knowledge) -> re.Pattern[s
 
 def _product(name: str) -> str:
     """A product's identity for the duplicate check: its name without doses or punctuation."""
-    return " ".join(re.findall(r"[a-z]+", name.lower())) or name.lower()
+    words = [w for w in re.findall(r"[a-z]+", name.lower()) if w not in _DOSE_WORDS]
+    return " ".join(words) or name.lower()
+
+
+# Units and forms are not part of a product's identity: "ibuprofen 200mg" is "ibuprofen".
+_DOSE_WORDS = frozenset(
+    "mg g mcg ml x tablet tablets tab tabs capsule capsules caps pill pills dose doses".split()
+)

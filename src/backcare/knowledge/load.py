@@ -271,6 +271,11 @@ def reference_errors(base: s.KnowledgeBase) -> list[str]:
         for fid in screen.findings:
             if fid not in finding_ids:
                 errors.append(f"screen {screen.id}: unknown finding {fid!r}")
+    medicine_ids = {m.id for m in base.medicines}
+    for m in base.medicines:
+        for other in m.not_with:
+            if other not in medicine_ids:
+                errors.append(f"medicine class {m.id}: unknown medicine class {other!r}")
     for course in base.courses:
         if course.finding and course.finding not in finding_ids:
             errors.append(f"course {course.id}: unknown finding {course.finding!r}")

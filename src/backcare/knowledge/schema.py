@@ -253,7 +253,20 @@ class MedicineClass(Cited):
     names: tuple[str, ...] = Field(min_length=1)
     max_hours: float | None = None  # warn when logged over a longer span than this
     max_products_per_day: int | None = None  # warn when more distinct products in one day
-    warning: str
+    warning: str | None = None  # said when max_hours or max_products_per_day is passed
+    # Classes that must not be logged on the same day as this one; naming the class itself
+    # means two different products of it (two NSAIDs). Said once per pair: conflict_warning.
+    not_with: tuple[str, ...] = ()
+    conflict_warning: str | None = None
+
+    @model_validator(mode="after")
+    def _guards_say_something(self) -> MedicineClass:
+        limited = self.max_hours is not None or self.max_products_per_day is not None
+        if limited and not self.warning:
+            raise ValueError(f"medicine class {self.id}: a limit needs a `warning`")
+        if self.not_with and not self.conflict_warning:
+            raise ValueError(f"medicine class {self.id}: `not_with` needs a `conflict_warning`")
+        return self
 
 
 class Message(Cited):
