@@ -7,6 +7,7 @@ assessment. The knowledge base's embeddings are computed once and cached on disk
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from backcare.knowledge.load import Knowledge
@@ -33,10 +34,17 @@ def _embeddings(docs: tuple[Document, ...], kb: Knowledge) -> npt.NDArray[np.flo
     )
 
 
+@lru_cache(maxsize=64)
+def _query(question: str) -> npt.NDArray[np.float32]:
+    """The question's vector: `answer` ranks and then rates confidence with the same one."""
+    query: npt.NDArray[np.float32] = vectors.encode([question])[0]
+    query.setflags(write=False)
+    return query
+
+
 def _similarities(question: str, docs: tuple[Document, ...], kb: Knowledge) -> list[float]:
     matrix = _embeddings(docs, kb)
-    query = vectors.encode([question])[0]
-    return [float(x) for x in matrix @ query]
+    return [float(x) for x in matrix @ _query(question)]
 
 
 def dense_scores(question: str, docs: tuple[Document, ...], kb: Knowledge) -> list[float]:

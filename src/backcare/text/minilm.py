@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     Array = npt.NDArray[np.float32]
 
 MAX_TOKENS = 256  # sentence_bert_config.json of all-MiniLM-L6-v2
+TOKEN_BUDGET = 2048  # padded tokens a batch: attention scores stay under 25 MB
 
 # Abramowitz & Stegun 7.1.26: erf to within 1.5e-7, enough for float32. BERT's GELU is the exact
 # erf form; the tanh approximation would drift by up to 1e-3 per unit and add up over six layers.
@@ -28,21 +29,34 @@ _ERF_P = 0.3275911
 _ERF_A = (0.254829592, -0.284496736, 1.421413741, -1.453152027, 1.061405429)
 
 
-def _erf(x: Array) -> Array:
+def _gelu(x: Array) -> Array:
+    """0.5 x (1 + erf(x / sqrt 2)), in place on `x` (a fresh matmul output), ufuncs with out=
+    so that no more than two temporaries are made: the elementwise work is memory-bound."""
     import numpy as np
 
-    sign = np.sign(x)
     a = np.abs(x)
-    t = 1.0 / (1.0 + _ERF_P * a)
-    a1, a2, a3, a4, a5 = _ERF_A
-    poly = ((((a5 * t + a4) * t + a3) * t + a2) * t + a1) * t
-    out: Array = (sign * (1.0 - poly * np.exp(-a * a))).astype(np.float32, copy=False)
-    return out
-
-
-def _gelu(x: Array) -> Array:
-    out: Array = (0.5 * x * (1.0 + _erf(x * (1.0 / math.sqrt(2.0))))).astype("float32", copy=False)
-    return out
+    a *= np.float32(1.0 / math.sqrt(2.0))
+    # erf(6) is 1 in float32; the cap keeps exp(-a * a) out of subnormal numbers, which x86
+    # computes a hundred times slower.
+    np.minimum(a, np.float32(6.0), out=a)
+    t = a * np.float32(_ERF_P)
+    t += np.float32(1.0)
+    np.reciprocal(t, out=t)
+    a1, a2, a3, a4, a5 = (np.float32(c) for c in _ERF_A)
+    a *= a
+    np.negative(a, out=a)
+    np.exp(a, out=a)  # a = exp(-a^2)
+    poly = t * a5
+    for c in (a4, a3, a2, a1):
+        poly += c
+        poly *= t
+    poly *= a  # 1 - erf(|x| / sqrt 2)
+    np.subtract(np.float32(1.0), poly, out=poly)
+    np.copysign(poly, x, out=poly)  # erf(x / sqrt 2)
+    poly += np.float32(1.0)
+    poly *= np.float32(0.5)
+    x *= poly
+    return x
 
 
 class MiniLM:
@@ -53,6 +67,7 @@ class MiniLM:
     def __init__(self, model_dir: Path, max_tokens: int = MAX_TOKENS) -> None:
         import numpy as np
         from safetensors.numpy import load_file
+        from threadpoolctl import ThreadpoolController
         from tokenizers import Tokenizer
 
         config = json.loads((model_dir / "config.json").read_text())
@@ -95,10 +110,13 @@ class MiniLM:
                     "ln2_b": w[f"{p}.output.LayerNorm.bias"],
                 }
             )
+        # One BLAS thread: a clause's matmuls are too small to share, and on a busy machine
+        # OpenBLAS threads waiting on each other made encoding 2-5 times slower (bench/embed.py).
+        self._blas = ThreadpoolController().select(user_api="blas")
         self.tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
-        # tokenizer.json pads every input to 128; pad to the longest in the batch instead.
+        # tokenizer.json pads every input to 128; encode() pads each batch itself instead.
         self.tokenizer.enable_truncation(max_tokens)
-        self.tokenizer.enable_padding()
+        self.tokenizer.no_padding()
 
     def _norm(self, x: Array, weight: Array, bias: Array) -> Array:
         import numpy as np
@@ -112,46 +130,71 @@ class MiniLM:
     def encode(self, texts: Sequence[str], batch_size: int = 32) -> Array:
         """A (len(texts), 384) float32 array of L2-normalised sentence embeddings, in order.
 
-        Texts are encoded in batches of similar length, so a batch pads little.
+        Texts are sorted by token count and batched with little padding: at most `batch_size`
+        texts and TOKEN_BUDGET padded tokens a batch, which bounds the attention scores'
+        memory (b * heads * t * t floats) without slowing anything: the work is in the matmuls.
         """
         import numpy as np
 
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         if not texts:
             return out
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        for start in range(0, len(order), batch_size):
-            chunk = order[start : start + batch_size]
-            out[chunk] = self._batch([texts[i] for i in chunk])
+        ids = [e.ids for e in self.tokenizer.encode_batch(list(texts))]
+        order = sorted(range(len(texts)), key=lambda i: len(ids[i]))
+        with self._blas.limit(limits=1):
+            start = 0
+            while start < len(order):
+                end = start + 1
+                # Sorted, so the text added last is the longest and sets the padded length.
+                while (
+                    end < len(order)
+                    and end - start < batch_size
+                    and (end + 1 - start) * len(ids[order[end]]) <= TOKEN_BUDGET
+                ):
+                    end += 1
+                chunk = order[start:end]
+                out[chunk] = self._batch([ids[i] for i in chunk])
+                start = end
         return out
 
-    def _batch(self, texts: list[str]) -> Array:
+    def _batch(self, rows: list[list[int]]) -> Array:
         import numpy as np
 
-        enc = self.tokenizer.encode_batch(texts)
-        ids = np.array([e.ids for e in enc], dtype=np.int64)
-        mask = np.array([e.attention_mask for e in enc], dtype=np.float32)
+        t = max(len(r) for r in rows)
+        ids = np.zeros((len(rows), t), dtype=np.int64)  # [PAD] is id 0
+        mask = np.zeros((len(rows), t), dtype=np.float32)
+        for i, r in enumerate(rows):
+            ids[i, : len(r)] = r
+            mask[i, : len(r)] = 1.0
         b, t = ids.shape
         h = self.heads
         d = self.dim // h
-        x = self._norm(self.word[ids] + self.position[:t], *self.embed_norm)
+        # Tokens are kept as one (b * t, dim) matrix, so every linear layer is a single BLAS
+        # matmul; q, k and v are made contiguous, since numpy's stacked matmul falls back to a
+        # slow loop on strided operands.
+        x = self._norm(
+            (self.word[ids] + self.position[:t]).reshape(b * t, self.dim), *self.embed_norm
+        )
         # Padding keys get a large negative score, so softmax gives them no weight.
         bias = ((1.0 - mask) * np.float32(-1e9))[:, None, None, :]
         scale = np.float32(1.0 / math.sqrt(d))
         for blk in self.blocks:
-            qkv = x @ blk["qkv_w"] + blk["qkv_b"]  # (b, t, 3 * dim)
-            qkv = qkv.reshape(b, t, 3, h, d).transpose(2, 0, 3, 1, 4)  # (3, b, h, t, d)
-            q, k, v = qkv[0], qkv[1], qkv[2]
-            scores = (q @ k.transpose(0, 1, 3, 2)) * scale + bias
+            qkv = x @ blk["qkv_w"] + blk["qkv_b"]  # (b * t, 3 * dim)
+            qkv = np.ascontiguousarray(qkv.reshape(b, t, 3, h, d).transpose(2, 0, 3, 1, 4))
+            q, k, v = qkv[0], qkv[1], qkv[2]  # (b, h, t, d) each
+            scores = (q * scale) @ k.transpose(0, 1, 3, 2) + bias  # (b, h, t, t)
             scores -= scores.max(-1, keepdims=True)
+            # exp(-80) is 1.8e-35, still a normal float32: weights that small are nothing, and
+            # subnormal ones would make the next matmul crawl.
+            np.maximum(scores, -80.0, out=scores)
             np.exp(scores, out=scores)
             scores /= scores.sum(-1, keepdims=True)
-            ctx = (scores @ v).transpose(0, 2, 1, 3).reshape(b, t, self.dim)
+            ctx = (scores @ v).transpose(0, 2, 1, 3).reshape(b * t, self.dim)
             x = self._norm(x + ctx @ blk["out_w"] + blk["out_b"], blk["ln1_w"], blk["ln1_b"])
             inner = _gelu(x @ blk["in_w"] + blk["in_b"])
             x = self._norm(x + inner @ blk["ff_w"] + blk["ff_b"], blk["ln2_w"], blk["ln2_b"])
         m = mask[:, :, None]
-        pooled = (x * m).sum(1) / np.maximum(m.sum(1), 1e-9)
+        pooled = (x.reshape(b, t, self.dim) * m).sum(1) / np.maximum(m.sum(1), 1e-9)
         norms = np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
         result: Array = (pooled / norms).astype(np.float32, copy=False)
         return result
