@@ -92,12 +92,24 @@ def test_hybrid_and_dense_answer_with_minilm() -> None:
     assert d.answered and d.sources
 
 
-def test_triage_never_loads_the_model() -> None:
+def test_triage_loads_no_torch_and_no_retrieval() -> None:
+    # Free text does load the MiniLM model (the semantic second opinion), in numpy; never
+    # torch, and never the question-answering index.
     code = (
         "import sys; from backcare.text.triage import triage_text; "
         "triage_text('my back hurts'); "
-        "print(any(m in sys.modules for m in "
-        "('torch', 'numpy', 'tokenizers', 'backcare.text.embed', 'backcare.text.minilm', 'bm25s')))"
+        "print(any(m in sys.modules for m in ('torch', 'backcare.text.embed', 'bm25s')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_an_assessment_from_answers_loads_no_model() -> None:
+    code = (
+        "import sys; from backcare.assessment import assess; "
+        "from backcare.questionnaire import parse_answers; "
+        "assess(parse_answers({'pain_score': 5})); "
+        "print(any(m in sys.modules for m in ('torch', 'numpy', 'tokenizers', 'bm25s')))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

@@ -32,9 +32,27 @@ def _accepted(case: dict[str, object]) -> set[str]:
 
 
 @pytest.mark.parametrize("case", PUBLIC + OWN, ids=lambda c: str(c["id"]))
-def test_vignette(case: dict[str, object]) -> None:
+def test_vignette(case: dict[str, object], monkeypatch: pytest.MonkeyPatch) -> None:
+    # The patterns and the grammar alone: exact (or an accepted level) on every vignette.
+    monkeypatch.setenv("BACKCARE_SEMANTIC", "0")
     got = triage_text(str(case["text"]), KB).disposition.level
     assert got.value in _accepted(case), f"{got.value} for: {case['text']}"
+
+
+def test_the_semantic_opinion_only_adds_caution() -> None:
+    """With the second opinion: never below an accepted level, never below the reading
+    without it, and over-triage on at most 3% of the vignettes."""
+    from backcare.findings import LEVELS
+
+    over = 0
+    for case in PUBLIC + OWN:
+        text = str(case["text"])
+        plain = triage_text(text, KB).disposition.level  # BACKCARE_SEMANTIC unset: on
+        rank = LEVELS.index(plain)
+        accepted = [LEVELS.index(Level(a)) for a in _accepted(case)]
+        assert rank >= min(accepted), f"under-triage: {plain.value} for: {text}"
+        over += rank > max(accepted)
+    assert over <= 0.03 * len(PUBLIC + OWN), f"{over} over-triaged"
 
 
 def status(text: str, finding: str) -> Status | None:

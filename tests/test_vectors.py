@@ -163,7 +163,10 @@ def test_importing_vectors_loads_nothing_heavy() -> None:
     assert not _modules_after("import backcare.text.vectors") & HEAVY
 
 
-def test_cli_help_and_triage_do_not_import_numpy_or_tokenizers() -> None:
+def test_cli_help_does_not_import_numpy_or_tokenizers(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Reading a description does load the model (the semantic second opinion); help does not,
+    # and neither does triage with the second opinion turned off.
+    monkeypatch.setenv("BACKCARE_SEMANTIC", "0")
     for argv in (["--help"], ["triage", "--help"], ["triage", "--json", "my back went into spasm"]):
         mods = _modules_after(
             "import sys\nfrom backcare.cli import main\n"

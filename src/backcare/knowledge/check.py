@@ -76,6 +76,11 @@ def check(directory: Path = KNOWLEDGE_DIR, today: date | None = None) -> Report:
             )
     report.errors.extend(pregnancy_gaps(base))
     report.errors.extend(unreachable_rules(base))
+    if directory == KNOWLEDGE_DIR:
+        from backcare.text.semantic import bank_errors
+
+        red_flags = {f.id for f in base.findings if f.kind == "red_flag_symptom"}
+        report.errors.extend(bank_errors({f.id for f in base.findings}, red_flags))
     used = {c for r in base.rules for cond in r.when for c in cond.finding_ids()}
     for f in base.findings:
         if f.kind == "red_flag_symptom" and f.id not in used:

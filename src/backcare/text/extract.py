@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 
 from backcare.derive import with_implications
-from backcare.findings import Finding, FindingSet, Status
+from backcare.findings import Finding, FindingSet, Level, Status
 from backcare.knowledge.load import Knowledge, load_knowledge
 from backcare.knowledge.schema import ContextCue
 from backcare.text.grammar import CompiledGrammar, compile_grammar, hits
@@ -156,8 +156,12 @@ def _edits(word: str) -> set[str]:
     return (deletes | swaps | replaces | inserts) - {word}
 
 
-def extract(text: str, kb: Knowledge | None = None) -> Extraction:
-    """Find every finding the text states, denies, doubts or attributes to someone else."""
+def extract(text: str, kb: Knowledge | None = None, use_semantic: bool | None = None) -> Extraction:
+    """Find every finding the text states, denies, doubts or attributes to someone else.
+
+    With the semantic second opinion (on by default when the model is installed;
+    BACKCARE_SEMANTIC=0 turns it off), a clause that reads like a red flag no pattern caught
+    makes that finding uncertain: asked about, counted as present meanwhile."""
     kb = kb or load_knowledge()
     compiled = kb.derived("extract", _compile)
     mentions: list[Mention] = []
@@ -171,6 +175,10 @@ def extract(text: str, kb: Knowledge | None = None) -> Extraction:
         total += len(tokens)
         recognised += sum(1 for t in tokens if t in compiled.known_words)
         mentions.extend(_sentence_mentions(fixed, text, compiled, patient_is_other))
+    if semantic_enabled() if use_semantic is None else use_semantic:
+        mentions.extend(
+            _semantic_mentions(fixed_sentences, text, compiled, patient_is_other, mentions, kb)
+        )
     findings = with_implications(
         FindingSet(Finding(m.finding, m.status, m.value, m.words, m.context) for m in mentions),
         kb,
@@ -203,10 +211,61 @@ def _correct(sentence: Sentence, compiled: _Compiled) -> Sentence:
     return Sentence("".join(out), tuple(origin))
 
 
-def _sentence_mentions(
-    sentence: Sentence, original: str, c: _Compiled, patient_is_other: bool = False
+def semantic_enabled() -> bool:
+    """The semantic second opinion runs unless BACKCARE_SEMANTIC=0 or the model is missing."""
+    import os
+
+    if os.environ.get("BACKCARE_SEMANTIC", "1").strip() in ("0", "off", "false", "no"):
+        return False
+    from backcare.text.semantic import available
+
+    return available()
+
+
+def _semantic_mentions(
+    fixed: list[Sentence],
+    original: str,
+    c: _Compiled,
+    patient_is_other: bool,
+    found: list[Mention],
+    kb: Knowledge,
 ) -> list[Mention]:
-    s = sentence.text
+    """Uncertain findings for clauses that read like a red flag that nothing else read."""
+    from backcare.text import semantic
+
+    allowed = set(semantic.load_bank().findings) & set(kb.findings)
+    # A clause the patterns already read as a red flag is explained: the second opinion is for
+    # clauses whose warning sign nothing read.
+    relevant = {
+        fid for fid, rules in kb.rules_by_finding.items()
+        if any(r.level >= Level.CONSULTATION_24H for r in rules)
+    }  # fmt: skip
+    explained: set[tuple[int, int, int]] = set()
+    for i, sentence in enumerate(fixed):
+        for a, b in semantic.clauses(sentence.text):
+            oa, ob = sentence.original_span(a, b)
+            if any(m.finding in relevant and m.start < ob and oa < m.end for m in found):
+                explained.add((i, a, b))
+    out: list[Mention] = []
+    for op in semantic.opinions([s.text for s in fixed], allowed, skip=explained):
+        sentence = fixed[op.sentence]
+        cues, terms = _cues(sentence.text, c, patient_is_other)
+        inside = {cue.kind for cue, a, b in cues if a < op.end and op.start < b}
+        kinds = inside | _context(op.start, op.end, sentence.text, cues, terms)
+        if kinds & {"negated", "other", "historical", "hypothetical"}:
+            continue  # no opinion on a denial, someone else, the past or a worry
+        a, b = sentence.original_span(op.start, op.end)
+        if any(m.finding == op.finding and m.start < b and a < m.end for m in found):
+            continue  # the patterns already read these words, whatever they said
+        out.append(Mention(op.finding, Status.UNKNOWN, original[a:b], a, b, None,
+                           f"reads like “{op.example}”"))  # fmt: skip
+    return out
+
+
+def _cues(
+    s: str, c: _Compiled, patient_is_other: bool
+) -> tuple[list[tuple[_Cue, int, int]], list[tuple[_Cue, int, int]]]:
+    """The context cues and scope terminators in a normalised sentence."""
     pseudo = [m.span() for p in c.pseudo for m in p.finditer(s)]
     # In a carer's text the person named is the patient, not "someone else".
     person = [m.span() for m in PERSON.finditer(s)] if patient_is_other else []
@@ -223,6 +282,14 @@ def _sentence_mentions(
         for m in t.pattern.finditer(s)
         if not any(_overlaps(m.span(), [(a, b)]) for _, a, b in cues)
     ]
+    return cues, terms
+
+
+def _sentence_mentions(
+    sentence: Sentence, original: str, c: _Compiled, patient_is_other: bool = False
+) -> list[Mention]:
+    s = sentence.text
+    cues, terms = _cues(s, c, patient_is_other)
     out: list[Mention] = []
     strong_spans: list[tuple[int, int]] = []
     for fp in c.findings:

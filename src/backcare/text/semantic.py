@@ -1,0 +1,216 @@
+"""A semantic second opinion on free text: red flags said in words no pattern lists.
+
+Each clause of the text is embedded (all-MiniLM-L6-v2, text/vectors.py) and compared with a
+bank of example phrasings per red flag (knowledge/redflag_bank.yaml) and with a bank of
+ordinary back-pain phrasings that are not red flags. A clause much closer to a red flag's
+examples than to the ordinary ones makes that finding uncertain: asked about, and counted as
+present meanwhile. It never settles a finding and never clears one: a clause with a negation,
+someone else, the past or a worry in it gives no opinion, and what the patterns read wins.
+
+Thresholds are calibrated on the bank itself (bench/semantic.py: each example against the
+others, the ordinary phrasings as negatives), never on test cases.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from backcare.knowledge.load import KNOWLEDGE_DIR
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+BANK_FILE = KNOWLEDGE_DIR / "redflag_bank.yaml"
+MIN_EXAMPLES = 25  # per red flag (issue 11)
+TOP_K = 3  # a finding's score: the mean of its three closest examples
+THRESHOLD = 0.50  # cosine a clause needs with a red flag's examples (bench.semantic)
+MARGIN = 0.03  # ... and its lead over the closest ordinary phrasings
+MIN_WORDS = 3
+_DENIAL = re.compile(
+    r"\b(?:no|not|never|nor|without|none|nothing|fine|normal|normally|ok|okay|alright|all right"
+    r"|unaffected|usual)\b|n[\u2019']t\b"
+)
+_SPLIT = re.compile(r" , | but | however | although | though | so | and then | because ")
+
+
+@dataclass(frozen=True, slots=True)
+class Opinion:
+    """A clause that reads like a red flag: the finding, the clause and the closest example."""
+
+    finding: str
+    clause: str
+    sentence: int  # which sentence
+    start: int  # offsets of the clause in that normalised sentence
+    end: int
+    score: float
+    example: str
+
+
+@dataclass(frozen=True, slots=True)
+class Bank:
+    findings: tuple[str, ...]  # the finding of each example row
+    examples: tuple[str, ...]
+    benign: tuple[str, ...]
+    digest: str
+
+
+def read_bank() -> dict[str, Any]:
+    """The bank file as data (for `kb check` and the loader)."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    data = yaml.load(BANK_FILE.read_text(encoding="utf-8"), Loader=loader)
+    if not isinstance(data, dict):
+        raise ValueError("redflag_bank.yaml: expected a mapping")
+    return data
+
+
+def bank_errors(finding_ids: set[str], red_flags: set[str]) -> list[str]:
+    """Problems with the bank: unknown findings, too few examples, red flags left out."""
+    data = read_bank()
+    errors: list[str] = []
+    seen: set[str] = set()
+    for entry in data.get("bank") or []:
+        fid = entry.get("finding")
+        examples = entry.get("examples") or []
+        if fid not in finding_ids:
+            errors.append(f"redflag bank: unknown finding {fid!r}")
+        if len(examples) < MIN_EXAMPLES:
+            errors.append(f"redflag bank: {fid} has {len(examples)} examples (at least "
+                          f"{MIN_EXAMPLES})")  # fmt: skip
+        seen.add(str(fid))
+    for fid in sorted(red_flags - seen):
+        errors.append(f"redflag bank: red flag {fid} has no examples")
+    if len(data.get("benign") or []) < 100:
+        errors.append("redflag bank: fewer than 100 ordinary (benign) phrasings")
+    return errors
+
+
+@cache
+def load_bank() -> Bank:
+    import hashlib
+
+    data = read_bank()
+    rows = [(str(e["finding"]), str(x)) for e in data["bank"] for x in e["examples"]]
+    # Embeddings barely tell "can feel" from "can't feel", so the ordinary phrasings that are
+    # denials of a red flag would cancel the red flag itself: negation is the context cues'
+    # job, and those phrasings stay out of the comparison.
+    benign = tuple(str(x) for x in data.get("benign") or [] if not _DENIAL.search(str(x).lower()))
+    digest = hashlib.sha256(BANK_FILE.read_bytes()).hexdigest()[:16]
+    return Bank(tuple(f for f, _ in rows), tuple(x for _, x in rows), benign, digest)
+
+
+@cache
+def _matrices() -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
+    from backcare.text import vectors
+
+    bank = load_bank()
+    return (
+        vectors.cached_matrix("redflag-bank", bank.examples),
+        vectors.cached_matrix("redflag-benign", bank.benign),
+    )
+
+
+def available() -> bool:
+    """Whether the model is installed (the second opinion is skipped, not faked, without it)."""
+    from backcare.text import vectors
+
+    return vectors.available()
+
+
+def clauses(sentence: str) -> list[tuple[int, int]]:
+    """Spans of the clauses of a normalised sentence worth embedding (three words or more)."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for brk in [*_SPLIT.finditer(sentence), None]:
+        end = brk.start() if brk else len(sentence)
+        if len(sentence[start:end].split()) >= MIN_WORDS:
+            spans.append((start, end))
+        elif spans and brk is None:
+            spans[-1] = (spans[-1][0], end)  # a short tail joins the clause before it
+        start = brk.end() if brk else end
+    return spans
+
+
+def opinions(
+    sentences: list[str],
+    allowed: set[str],
+    skip: set[tuple[int, int, int]] | None = None,
+    threshold: float | None = None,
+    margin: float | None = None,
+) -> list[Opinion]:
+    """Red flags (among `allowed`) that clauses of the normalised sentences read like, one at
+    most a clause; clauses in `skip` (sentence, start, end) are left alone."""
+    from backcare.text import vectors
+
+    threshold = THRESHOLD if threshold is None else threshold
+    margin = MARGIN if margin is None else margin
+    spans = [
+        (i, a, b) for i, s in enumerate(sentences) for a, b in clauses(s)
+        if not skip or (i, a, b) not in skip
+    ]  # fmt: skip
+    if not spans:
+        return []
+    texts = [sentences[i][a:b] for i, a, b in spans]
+    bank = load_bank()
+    examples, benign = _matrices()
+    vecs = vectors.encode(texts)
+    scores = score_rows(vecs, examples, benign, bank.findings)
+    out: list[Opinion] = []
+    for row, (i, a, b) in enumerate(spans):
+        # One opinion a clause: the red flag it reads most like, if it reads enough like it.
+        ranked = sorted(
+            ((score, lead, best, fid) for fid, (score, lead, best) in scores[row].items()
+             if fid in allowed),
+            reverse=True,
+        )  # fmt: skip
+        if ranked and ranked[0][0] >= threshold and ranked[0][1] >= margin:
+            score, _, best, fid = ranked[0]
+            out.append(Opinion(fid, texts[row], i, a, b, score, bank.examples[best]))
+    return out
+
+
+def score_rows(
+    vecs: npt.NDArray[np.float32],
+    examples: npt.NDArray[np.float32],
+    benign: npt.NDArray[np.float32],
+    row_findings: tuple[str, ...],
+) -> list[dict[str, tuple[float, float, int]]]:
+    """For each vector: finding -> (top-k mean cosine, lead over the benign top-k, best row)."""
+    import numpy as np
+
+    names, index = _index(row_findings)
+    sims = np.concatenate([vecs @ examples.T, np.full((len(vecs), 1), -1.0, np.float32)], 1)
+    grouped = sims[:, index]  # (rows, findings, examples per finding), padded with -1
+    k = min(TOP_K, index.shape[1])
+    top = np.partition(grouped, -k, axis=2)[:, :, -k:].mean(axis=2)
+    best = np.take_along_axis(index[None, :, :], grouped.argmax(axis=2)[:, :, None], 2)[:, :, 0]
+    k_b = min(TOP_K, benign.shape[0])
+    benign_sims = vecs @ benign.T
+    benign_top = np.partition(benign_sims, -k_b, axis=1)[:, -k_b:].mean(axis=1)
+    return [
+        {
+            fid: (float(top[r, f]), float(top[r, f] - benign_top[r]), int(best[r, f]))
+            for f, fid in enumerate(names)
+        }
+        for r in range(len(vecs))
+    ]
+
+
+@cache
+def _index(row_findings: tuple[str, ...]) -> tuple[tuple[str, ...], Any]:
+    """Finding names and a (findings, longest) array of their example rows, padded with the
+    index of an extra column that scores -1."""
+    import numpy as np
+
+    groups: dict[str, list[int]] = {}
+    for i, fid in enumerate(row_findings):
+        groups.setdefault(fid, []).append(i)
+    longest = max(len(v) for v in groups.values())
+    pad = len(row_findings)
+    index = np.array([v + [pad] * (longest - len(v)) for v in groups.values()])
+    return tuple(groups), index
