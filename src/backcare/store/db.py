@@ -30,31 +30,70 @@ class StorageError(BackcareError):
     """The database cannot be opened or used; the message says which and why."""
 
 
-def database_url() -> str:
-    """BACKCARE_DATABASE_URL, or SQLite in the user's data directory."""
-    url = os.environ.get("BACKCARE_DATABASE_URL", "").strip()
-    if url:
-        return url
-    from platformdirs import user_data_dir
+# Worker threads that run sync routes (AnyIO's default limiter). Every one of them may hold a
+# pooled connection at once, so the pool has room for all of them and a request never waits for
+# a connection that only a queued request could give back.
+THREADS = 40
 
-    directory = Path(user_data_dir("backcare"))
+
+def data_dir() -> Path:
+    """The private data directory (BACKCARE_DATA_DIR, or the user's data directory), created
+    0700 and kept 0700: the database, the per-install secret and nothing else live here."""
+    raw = os.environ.get("BACKCARE_DATA_DIR", "").strip()
+    if raw:
+        directory = Path(raw)
+    else:
+        from platformdirs import user_data_dir
+
+        directory = Path(user_data_dir("backcare"))
     try:
-        directory.mkdir(parents=True, exist_ok=True)
+        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if directory.stat().st_mode & 0o077:
+            directory.chmod(0o700)
     except OSError as exc:
         raise StorageError(
             f"cannot create the data directory {directory}: {exc.strerror}"
         ) from None
-    return f"sqlite:///{directory / 'backcare.db'}"
+    return directory
+
+
+def database_url() -> str:
+    """BACKCARE_DATABASE_URL, or SQLite in the private data directory."""
+    url = os.environ.get("BACKCARE_DATABASE_URL", "").strip()
+    if url:
+        return url
+    return f"sqlite:///{data_dir() / 'backcare.db'}"
 
 
 def make_engine(url: str) -> Engine:
     """An engine for `url`, with SQLite tuned for safety under concurrent writers."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30})
+        engine = create_engine(url, connect_args={"timeout": 30}, pool_size=THREADS,
+                               max_overflow=THREADS, pool_timeout=60)  # fmt: skip
+        _private_file(engine.url.database)
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    # Per worker process: 10 kept, up to THREADS in use; 2 workers stay under PostgreSQL's
+    # default max_connections of 100.
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=THREADS - 10,
+                         pool_timeout=60)  # fmt: skip
+
+
+def _private_file(database: str | None) -> None:
+    """Create the SQLite file 0600 before SQLite does (it would use the umask, often 0644);
+    its -wal and -shm files take the same mode from it."""
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    path = Path(database)
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        os.close(fd)
+        for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+            if file.exists() and file.stat().st_mode & 0o077:
+                file.chmod(0o600)
+    except OSError:
+        pass  # SQLite reports a file it cannot open itself, with a clearer message
 
 
 def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
