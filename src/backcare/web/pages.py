@@ -38,7 +38,9 @@ def error_page(request: Request, status: int, title: str, detail: str) -> HTMLRe
 
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, message: str | None = None) -> HTMLResponse:
-    return page(request, "home.html", message=message)
+    from backcare.web.notices import notice
+
+    return page(request, "home.html", message=notice(message))
 
 
 @router.post("/describe", response_class=HTMLResponse)
@@ -61,7 +63,7 @@ def _answers(raw: str) -> dict[str, Any]:
         raise InputError("too many answers")
     try:
         data = json.loads(raw or "{}")
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):  # RecursionError: nested thousands deep
         raise InputError("the answers so far could not be read; please start again") from None
     if not isinstance(data, dict):
         raise InputError("the answers so far could not be read; please start again")
@@ -220,4 +222,4 @@ def forget(confirm: Annotated[str, Form(max_length=10)] = "") -> Response:
         raise InputError("tick the box to confirm that you want to delete everything")
     with sessions().begin() as session:
         repo.forget_person(session, repo.local_person(session))
-    return RedirectResponse("/?message=All+your+data+has+been+deleted.", status_code=303)
+    return RedirectResponse("/?message=deleted", status_code=303)
