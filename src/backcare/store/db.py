@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from backcare.errors import BackcareError
 
-HEAD_REVISION = "0001"  # the newest migration; a test checks it matches Alembic's head
+HEAD_REVISION = "0002"  # the newest migration; a test checks it matches Alembic's head
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 _LOCK_KEY = 0x6261636B  # "back": the PostgreSQL advisory lock held while migrating
 
@@ -119,18 +119,29 @@ def current_revision(engine: Engine) -> str | None:
         return None
 
 
-def migrate(engine: Engine) -> None:
-    """Bring the schema up to date; safe when several processes start at once."""
-    if current_revision(engine) == HEAD_REVISION:
+def migrate(engine: Engine, revision: str = "head") -> None:
+    """Bring the schema up to date (or to `revision`); safe when several processes start at
+    once."""
+    if revision == "head" and current_revision(engine) == HEAD_REVISION:
         return
     from alembic import command
     from alembic.config import Config
 
-    with _migration_lock(engine), engine.begin() as conn:
-        config = Config()
-        config.set_main_option("script_location", str(MIGRATIONS))
-        config.attributes["connection"] = conn
-        command.upgrade(config, "head")
+    with _migration_lock(engine), engine.connect() as conn:
+        sqlite = engine.dialect.name == "sqlite"
+        if sqlite:  # tables are rebuilt: no cascade may fire (a no-op inside a transaction)
+            conn.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")  # type: ignore[union-attr]
+        try:
+            with conn.begin():
+                config = Config()
+                config.set_main_option("script_location", str(MIGRATIONS))
+                config.attributes["connection"] = conn
+                command.upgrade(config, revision)
+                if sqlite and conn.exec_driver_sql("PRAGMA foreign_key_check").first():
+                    raise StorageError("the migration left rows whose parent is missing")
+        finally:
+            if sqlite:
+                conn.connection.driver_connection.execute("PRAGMA foreign_keys=ON")  # type: ignore[union-attr]
 
 
 @contextlib.contextmanager

@@ -66,9 +66,10 @@ def _embeddings(docs: tuple[Document, ...], kb: Knowledge) -> Any:
                 pass  # a damaged cache is rebuilt
         matrix = _model().encode([_passage(d) for d in docs])
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             tmp = path.with_suffix(f".{os.getpid()}.tmp.npy")
-            np.save(tmp, matrix)
+            with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as fh:
+                np.save(fh, matrix)
             tmp.replace(path)
         except OSError:
             pass

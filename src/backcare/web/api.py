@@ -14,8 +14,9 @@ from sqlalchemy.orm import Session
 from backcare import serialize
 from backcare.knowledge.load import load_knowledge
 from backcare.settings import settings
+from backcare.web.concurrency import TransactionRoute
 
-router = APIRouter(prefix="/api/v1", tags=["api"])
+router = APIRouter(prefix="/api/v1", tags=["api"], route_class=TransactionRoute)
 
 Answer = bool | float | str | None
 LevelName = Literal[

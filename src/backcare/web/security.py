@@ -45,6 +45,18 @@ COOKIE = "backcare_csrf"
 FIELD = "csrf_token"
 BODY_TIMEOUT = 15.0  # seconds a client may pause between two pieces of a request body
 
+# What uvicorn itself can bound for slow or greedy clients (`backcare serve` passes these):
+# idle keep-alive connections are closed after 5 s, request headers may not exceed 16 KiB,
+# at most 200 connections and tasks at once (beyond that: 503), and shutdown waits 10 s at most.
+# uvicorn has no timeout for a client that sends its headers or body slowly; BodyTimeout below
+# covers the body, and the connection limit caps how many such clients can be held at once.
+UVICORN_LIMITS: dict[str, Any] = {
+    "timeout_keep_alive": 5,
+    "h11_max_incomplete_event_size": 16 * 1024,
+    "limit_concurrency": 200,
+    "timeout_graceful_shutdown": 10,
+}
+
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; font-src 'self'; form-action 'self'; frame-ancestors 'none'; "
