@@ -27,7 +27,6 @@ import logging
 import os
 import secrets
 from functools import cache
-from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -139,6 +138,9 @@ class HostCheck:
             return
         name = host_name(_header(scope, b"host") or "")
         if name is None or name not in allowed_hosts():
+            if scope["type"] == "websocket":
+                await send({"type": "websocket.close", "code": 1008})
+                return
             from backcare.web.app import problem
 
             await problem(400, "Bad request", "this server does not answer to that host name")(
@@ -196,13 +198,11 @@ def _cookie(scope: Scope) -> str | None:
     raw = _header(scope, b"cookie")
     if not raw:
         return None
-    jar: SimpleCookie = SimpleCookie()
-    try:
-        jar.load(raw)
-    except Exception:
-        return None
-    morsel = jar.get(COOKIE)
-    return morsel.value if morsel is not None and _valid_nonce(morsel.value) else None
+    for part in raw.split(";"):
+        name, _, value = part.strip().partition("=")
+        if name == COOKIE:
+            return value if _valid_nonce(value) else None
+    return None
 
 
 def csrf_token(request: Request) -> str:
