@@ -11,6 +11,13 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED_CASES = ROOT.parent / "shared" / "cases"
 
 os.environ.setdefault("BACKCARE_LOCALE", "")
+# The ASGI test client sends "Host: testserver"; the per-install secret goes to a temporary
+# data directory, never the developer's own.
+os.environ.setdefault("BACKCARE_ALLOWED_HOSTS", "testserver")
+if "BACKCARE_DATA_DIR" not in os.environ:
+    import tempfile
+
+    os.environ["BACKCARE_DATA_DIR"] = tempfile.mkdtemp(prefix="backcare-data-")
 
 
 @pytest.fixture(scope="session")

@@ -6,6 +6,7 @@ import html
 import re
 import warnings
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -16,11 +17,28 @@ with warnings.catch_warnings():  # starlette's notice about its own httpx client
 from backcare.web.app import app
 
 
+class FormClient(TestClient):
+    """A test client that fills in each form's CSRF token, as the page would."""
+
+    def post(self, url: str, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        data = kwargs.get("data")
+        if isinstance(data, dict) and not str(url).startswith("/api/"):
+            kwargs["data"] = {**data, "csrf_token": form_token(self)}
+        return super().post(url, *args, **kwargs)
+
+
+def form_token(client: TestClient) -> str:
+    page = TestClient.get(client, "/")
+    found = re.search(r'name="csrf_token" value="([0-9a-f]+)"', page.text)
+    assert found, "the page has no CSRF token"
+    return found.group(1)
+
+
 @pytest.fixture
 def client(db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
     monkeypatch.setenv("BACKCARE_DATABASE_URL", db_url)
     monkeypatch.setenv("BACKCARE_LOCALE", "en-GB")
-    with TestClient(app) as c:
+    with FormClient(app) as c:
         yield c
 
 

@@ -323,11 +323,18 @@ def serve(
     workers: Annotated[int, typer.Option(help="Worker processes (one per core).", min=1)] = 1,
 ) -> None:
     """Start the web app (http://127.0.0.1:8000) on the local SQLite database."""
+    import os
+
     import uvicorn
 
+    from backcare.web.security import UVICORN_LIMITS
+
+    # The app answers only to 127.0.0.1, localhost, [::1] and this host (DNS rebinding); the
+    # worker processes inherit it from the environment.
+    os.environ["BACKCARE_SERVE_HOST"] = host
     print(f"backcare is running at http://{host}:{port}  (Ctrl+C to stop)", file=sys.stderr)
     uvicorn.run("backcare.web.app:app", host=host, port=port, log_level="warning",
-                workers=workers, access_log=False)  # fmt: skip
+                workers=workers, access_log=False, **UVICORN_LIMITS)  # fmt: skip
 
 
 @kb_app.command("check")

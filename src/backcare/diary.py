@@ -7,8 +7,8 @@ description (text/extract.py); a symptom may also be a finding id such as `saddl
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
 
 from backcare.derive import with_implications
@@ -21,6 +21,7 @@ from backcare.triage import Disposition, triage
 
 CLOCK_SKEW = timedelta(minutes=5)  # a phone a little ahead of the server is not "the future"
 MAX_NOTE = 5000
+MAX_DOSE_AGE = timedelta(days=30)  # without an episode: how far back a dose may be logged
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,14 +90,48 @@ def validate_entry(entry: EntryInput, now: datetime, onset: date | None = None) 
         raise InputError(f"spasms per day must be 0-500 (got {entry.spasms_per_day})")
     if entry.note is not None and len(entry.note) > MAX_NOTE:
         raise InputError(f"the note is longer than {MAX_NOTE} characters")
+    earliest = (
+        datetime.combine(onset - timedelta(days=1), time.min, tzinfo=UTC)
+        if onset is not None
+        else entry.recorded_at - MAX_DOSE_AGE
+    )
     for dose in entry.doses:
         if not dose.name.strip() or len(dose.name) > 120:
             raise InputError("a medicine needs a name of 1-120 characters")
+        if dose.taken_at.tzinfo is None:
+            raise InputError(f"{dose.name}: the time taken needs a time zone")
         if dose.taken_at > now + CLOCK_SKEW:
             raise InputError(f"{dose.name}: the time taken is in the future")
+        if dose.taken_at < earliest:
+            raise InputError(
+                f"{dose.name}: the time taken ({dose.taken_at:%Y-%m-%d}) is before this episode"
+            )
     for session in entry.therapy:
         if session.kind not in ("ice", "heat") or not 1 <= session.minutes <= 240:
             raise InputError("an ice or heat session needs 1-240 minutes")
+
+
+# Bidirectional controls (embeddings, overrides, isolates, marks) can make stored text display
+# as something other than what it says ("Trojan source"); they are never needed in a diary.
+BIDI_CONTROLS = dict.fromkeys(
+    map(ord, "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+)
+
+
+def strip_bidi(text: str) -> str:
+    """`text` without bidirectional control characters."""
+    return text.translate(BIDI_CONTROLS)
+
+
+def cleaned(entry: EntryInput) -> EntryInput:
+    """The entry with bidi controls removed from every piece of text it carries."""
+    return replace(
+        entry,
+        note=None if entry.note is None else strip_bidi(entry.note),
+        symptoms=tuple(strip_bidi(s) for s in entry.symptoms),
+        exercises=tuple(strip_bidi(e) for e in entry.exercises),
+        doses=tuple(replace(d, name=strip_bidi(d.name)) for d in entry.doses),
+    )
 
 
 def _score(name: str, value: int) -> None:

@@ -353,9 +353,9 @@ def load_knowledge() -> Knowledge:
     base = parse(texts)
     if path is not None:
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            with tmp.open("wb") as fh:
+            with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as fh:
                 pickle.dump(base, fh, protocol=pickle.HIGHEST_PROTOCOL)
             tmp.replace(path)
         except OSError:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import threading
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
@@ -21,7 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from backcare.errors import BackcareError
 
-HEAD_REVISION = "0001"  # the newest migration; a test checks it matches Alembic's head
+HEAD_REVISION = "0002"  # the newest migration; a test checks it matches Alembic's head
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 _LOCK_KEY = 0x6261636B  # "back": the PostgreSQL advisory lock held while migrating
 
@@ -30,31 +31,75 @@ class StorageError(BackcareError):
     """The database cannot be opened or used; the message says which and why."""
 
 
-def database_url() -> str:
-    """BACKCARE_DATABASE_URL, or SQLite in the user's data directory."""
-    url = os.environ.get("BACKCARE_DATABASE_URL", "").strip()
-    if url:
-        return url
-    from platformdirs import user_data_dir
+# Worker threads that run sync routes (AnyIO's default limiter). Every one of them may hold a
+# pooled connection at once, so the pool has room for all of them and a request never waits for
+# a connection that only a queued request could give back.
+THREADS = 40
 
-    directory = Path(user_data_dir("backcare"))
+
+def data_dir() -> Path:
+    """The private data directory (BACKCARE_DATA_DIR, or the user's data directory), created
+    0700 and kept 0700: the database, the per-install secret and nothing else live here."""
+    raw = os.environ.get("BACKCARE_DATA_DIR", "").strip()
+    if raw:
+        directory = Path(raw)
+    else:
+        from platformdirs import user_data_dir
+
+        directory = Path(user_data_dir("backcare"))
     try:
-        directory.mkdir(parents=True, exist_ok=True)
+        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if directory.stat().st_mode & 0o077:
+            directory.chmod(0o700)
     except OSError as exc:
         raise StorageError(
             f"cannot create the data directory {directory}: {exc.strerror}"
         ) from None
-    return f"sqlite:///{directory / 'backcare.db'}"
+    return directory
+
+
+def database_url() -> str:
+    """BACKCARE_DATABASE_URL, or SQLite in the private data directory."""
+    url = os.environ.get("BACKCARE_DATABASE_URL", "").strip()
+    if url:
+        return url
+    return f"sqlite:///{data_dir() / 'backcare.db'}"
 
 
 def make_engine(url: str) -> Engine:
     """An engine for `url`, with SQLite tuned for safety under concurrent writers."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30})
+        engine = create_engine(url, connect_args={"timeout": 30}, pool_size=THREADS,
+                               max_overflow=THREADS, pool_timeout=60)  # fmt: skip
+        _private_file(engine.url.database)
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)
+        event.listen(engine, "commit", _sqlite_end)
+        event.listen(engine, "rollback", _sqlite_end)
+        # A connection that goes back to the pool or is thrown away never keeps the lock.
+        event.listen(engine, "checkin", _sqlite_release)
+        event.listen(engine, "invalidate", _sqlite_release)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    # Per worker process: 10 kept, up to THREADS in use; 2 workers stay under PostgreSQL's
+    # default max_connections of 100.
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=THREADS - 10,
+                         pool_timeout=60)  # fmt: skip
+
+
+def _private_file(database: str | None) -> None:
+    """Create the SQLite file 0600 before SQLite does (it would use the umask, often 0644);
+    its -wal and -shm files take the same mode from it."""
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    path = Path(database)
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        os.close(fd)
+        for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+            if file.exists() and file.stat().st_mode & 0o077:
+                file.chmod(0o600)
+    except OSError:
+        pass  # SQLite reports a file it cannot open itself, with a clearer message
 
 
 def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -67,8 +112,38 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+# One writer at a time per SQLite file within this process, queued on a lock instead of in
+# SQLite's busy handler, which sleeps up to 100 ms between tries and so leaves the database idle
+# while writers wait (100 parallel writes: 60 entries/s through the busy handler). Other
+# processes (more workers, the CLI) still queue through busy_timeout.
+_WRITE_LOCKS: dict[str, threading.Lock] = {}
+_LOCK_KEY_INFO = "backcare_write_lock"
+
+
 def _sqlite_begin(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    lock = _WRITE_LOCKS.setdefault(str(connection.engine.url.database), threading.Lock())
+    if lock.acquire(timeout=30):  # after that, fall back to busy_timeout rather than fail
+        connection.info[_LOCK_KEY_INFO] = lock
+    try:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    except BaseException:
+        _sqlite_end(connection)
+        raise
+
+
+def _sqlite_end(connection: Any) -> None:
+    try:
+        info = connection.info
+    except Exception:  # an invalidated connection: the pool's invalidate event released it
+        return
+    lock = info.pop(_LOCK_KEY_INFO, None)
+    if lock is not None:
+        lock.release()
+
+
+def _sqlite_release(_dbapi_connection: Any, record: Any, *_: Any) -> None:
+    if record is not None:
+        _sqlite_end(record)
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -80,18 +155,29 @@ def current_revision(engine: Engine) -> str | None:
         return None
 
 
-def migrate(engine: Engine) -> None:
-    """Bring the schema up to date; safe when several processes start at once."""
-    if current_revision(engine) == HEAD_REVISION:
+def migrate(engine: Engine, revision: str = "head") -> None:
+    """Bring the schema up to date (or to `revision`); safe when several processes start at
+    once."""
+    if revision == "head" and current_revision(engine) == HEAD_REVISION:
         return
     from alembic import command
     from alembic.config import Config
 
-    with _migration_lock(engine), engine.begin() as conn:
-        config = Config()
-        config.set_main_option("script_location", str(MIGRATIONS))
-        config.attributes["connection"] = conn
-        command.upgrade(config, "head")
+    with _migration_lock(engine), engine.connect() as conn:
+        sqlite = engine.dialect.name == "sqlite"
+        if sqlite:  # tables are rebuilt: no cascade may fire (a no-op inside a transaction)
+            conn.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")  # type: ignore[union-attr]
+        try:
+            with conn.begin():
+                config = Config()
+                config.set_main_option("script_location", str(MIGRATIONS))
+                config.attributes["connection"] = conn
+                command.upgrade(config, revision)
+                if sqlite and conn.exec_driver_sql("PRAGMA foreign_key_check").first():
+                    raise StorageError("the migration left rows whose parent is missing")
+        finally:
+            if sqlite:
+                conn.connection.driver_connection.execute("PRAGMA foreign_keys=ON")  # type: ignore[union-attr]
 
 
 @contextlib.contextmanager

@@ -13,8 +13,14 @@ class Base(DeclarativeBase):
     type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JSON, list[Any]: JSON}
 
 
+# Ids are never reused after a deletion (migration 0002): an old export link never shows
+# someone's newer data.
+NEVER_REUSE = {"sqlite_autoincrement": True}
+
+
 class Person(Base):
     __tablename__ = "person"
+    __table_args__ = NEVER_REUSE
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -30,6 +36,7 @@ class Episode(Base):
     """One episode of back pain, opened by an assessment."""
 
     __tablename__ = "episode"
+    __table_args__ = NEVER_REUSE
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
@@ -56,7 +63,7 @@ class Entry(Base):
     """One diary entry. Its note and symptoms went through the red-flag check."""
 
     __tablename__ = "entry"
-    __table_args__ = (Index("ix_entry_episode_time", "episode_id", "recorded_at"),)
+    __table_args__ = (Index("ix_entry_episode_time", "episode_id", "recorded_at"), NEVER_REUSE)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     episode_id: Mapped[int] = mapped_column(ForeignKey("episode.id", ondelete="CASCADE"))
@@ -83,6 +90,7 @@ class Entry(Base):
 
 class MedicineDose(Base):
     __tablename__ = "medicine_dose"
+    __table_args__ = NEVER_REUSE
 
     id: Mapped[int] = mapped_column(primary_key=True)
     entry_id: Mapped[int] = mapped_column(ForeignKey("entry.id", ondelete="CASCADE"), index=True)

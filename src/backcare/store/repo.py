@@ -16,7 +16,14 @@ from sqlalchemy.orm import Session, selectinload
 
 from backcare import serialize
 from backcare.assessment import Assessment
-from backcare.diary import EntryCheck, EntryInput, FollowUpNeeded, check_entry, validate_entry
+from backcare.diary import (
+    EntryCheck,
+    EntryInput,
+    FollowUpNeeded,
+    check_entry,
+    cleaned,
+    validate_entry,
+)
 from backcare.errors import InputError, NotFoundError
 from backcare.findings import Finding, Level
 from backcare.knowledge.load import Knowledge, load_knowledge
@@ -116,6 +123,7 @@ def add_entry(
     kb = kb or load_knowledge()
     if ep.closed_at is not None:
         raise InputError(f"episode {ep.id} is closed; start a new one to keep logging")
+    entry = cleaned(entry)
     validate_entry(entry, now, ep.onset_date)
     check = check_entry(entry, kb, locale, answers)
     if check.follow_up is not None:

@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from backcare import serialize
 from backcare.knowledge.load import load_knowledge
 from backcare.service import resolve_locale
 from backcare.settings import settings
+from backcare.web.concurrency import TransactionRoute
 
-router = APIRouter(prefix="/api/v1", tags=["api"])
+router = APIRouter(prefix="/api/v1", tags=["api"], route_class=TransactionRoute)
 
 Answer = bool | float | str | None
 LevelName = Literal[
@@ -90,15 +91,16 @@ class EpisodeCreate(BaseModel):
 
 
 class Medicine(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
     name: str = Field(min_length=1, max_length=120)
-    taken_at: datetime | None = None
+    taken_at: AwareDatetime | None = None
 
 
 class EntryCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # strict: `true` and "3" are not pain scores, 0 is not a time
+    model_config = ConfigDict(extra="forbid", strict=True)
     pain: int = Field(ge=0, le=10)
-    recorded_at: datetime | None = None
+    recorded_at: AwareDatetime | None = None
     note: Annotated[str, Field(max_length=5000)] | None = None
     spasms_per_day: Annotated[int, Field(ge=0, le=500)] | None = None
     stiffness: Annotated[int, Field(ge=0, le=10)] | None = None
@@ -152,15 +154,16 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 EpisodeId = Annotated[int, Path(ge=1, le=2_147_483_647)]
 
 
-def db() -> Iterator[Session]:
-    """A session in one transaction: committed when the request succeeds."""
-    from backcare.store.db import sessions
+async def db() -> AsyncIterator[Session]:
+    """A session in one transaction, committed as soon as the route returns (see
+    web/concurrency.py for why it is async and why the commit has threads of its own)."""
+    from backcare.web.concurrency import transaction
 
-    with sessions().begin() as session:
+    async with transaction() as session:
         yield session
 
 
-DB = Annotated[Session, Depends(db)]
+DB = Annotated[Session, Depends(db, scope="function")]
 
 
 @router.post("/assess", response_model=AssessResponse, responses=ERRORS)

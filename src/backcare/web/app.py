@@ -67,13 +67,17 @@ class BodyLimit:
             )
 
 
-class _TooLarge(Exception):
-    pass
+class _TooLarge(StarletteHTTPException):
+    """An HTTPException, so that FastAPI's body parsing passes it on (413) instead of turning
+    it into 400 "error parsing the body"."""
+
+    def __init__(self) -> None:
+        super().__init__(413, f"the body is over {MAX_BODY} bytes")
 
 
 def create_app() -> FastAPI:
     """The backcare web application."""
-    from backcare.web import api, pages
+    from backcare.web import api, docs, pages, security
 
     app = FastAPI(
         title="backcare",
@@ -81,11 +85,13 @@ def create_app() -> FastAPI:
         description="Triage, recovery estimate, care plan, diary and cited answers for a "
         "back spasm or acute back pain. Not a diagnosis.",
         openapi_url="/api/v1/openapi.json",
-        docs_url="/api/v1/docs",
+        docs_url=None,  # web/docs.py serves them from the package, under the strict CSP
         redoc_url=None,
     )
-    app.add_middleware(BodyLimit)
+    security.install(app)
+    app.mount("/static/swagger", StaticFiles(directory=docs.ASSETS), name="swagger")
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.include_router(docs.router)
     app.include_router(api.router)
     app.include_router(pages.router)
 
@@ -166,7 +172,8 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
     return spec
 
 
-_TITLES = {400: "Bad request", 404: "Not found", 405: "Method not allowed", 413: "Too large"}
+_TITLES = {400: "Bad request", 403: "Forbidden", 404: "Not found", 405: "Method not allowed",
+           408: "Request timeout", 413: "Too large"}  # fmt: skip
 
 
 def _error(request: Request, status: int, title: str, detail: str, **extra: Any) -> Response:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
@@ -38,7 +39,9 @@ def error_page(request: Request, status: int, title: str, detail: str) -> HTMLRe
 
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, message: str | None = None) -> HTMLResponse:
-    return page(request, "home.html", message=message)
+    from backcare.web.notices import notice
+
+    return page(request, "home.html", message=notice(message))
 
 
 @router.post("/describe", response_class=HTMLResponse)
@@ -55,7 +58,7 @@ def _answers(raw: str) -> dict[str, Any]:
         raise InputError("too many answers")
     try:
         data = json.loads(raw or "{}")
-    except (json.JSONDecodeError, RecursionError):
+    except (json.JSONDecodeError, RecursionError):  # RecursionError: nested thousands deep
         raise InputError("the answers so far could not be read; please start again") from None
     if not isinstance(data, dict):
         raise InputError("the answers so far could not be read; please start again")
@@ -218,16 +221,20 @@ async def log_entry(request: Request) -> Response:
     }  # fmt: skip
     now = datetime.now(UTC)
     entry = EntryInput(now, int(raw_pain), note=note or None)
-    try:
-        with sessions().begin() as session:
-            person = repo.local_person(session)
-            ep = repo.episode(session, person)
-            logged = repo.add_entry(session, person, ep, entry, now, locale=settings().locale,
-                                    answers=answers)  # fmt: skip
-    except FollowUpNeeded as exc:
-        return _diary(request, follow_up=exc.screen, pending={"pain": raw_pain, "note": note})
-    flag = "raised" if logged.raised_to else "ok"
-    return RedirectResponse(f"/diary?logged={flag}", status_code=303)
+
+    def save() -> Response:  # database work runs in a worker thread, never on the event loop
+        try:
+            with sessions().begin() as session:
+                person = repo.local_person(session)
+                ep = repo.episode(session, person)
+                logged = repo.add_entry(session, person, ep, entry, now,
+                                        locale=settings().locale, answers=answers)  # fmt: skip
+        except FollowUpNeeded as exc:
+            return _diary(request, follow_up=exc.screen, pending={"pain": raw_pain, "note": note})
+        flag = "raised" if logged.raised_to else "ok"
+        return RedirectResponse(f"/diary?logged={flag}", status_code=303)
+
+    return await run_in_threadpool(save)
 
 
 @router.get("/ask", response_class=HTMLResponse)
@@ -267,4 +274,4 @@ def forget(confirm: Annotated[str, Form(max_length=10)] = "") -> Response:
         raise InputError("tick the box to confirm that you want to delete everything")
     with sessions().begin() as session:
         repo.forget_person(session, repo.local_person(session))
-    return RedirectResponse("/?message=All+your+data+has+been+deleted.", status_code=303)
+    return RedirectResponse("/?message=deleted", status_code=303)
