@@ -318,7 +318,13 @@ def ask(
 
 @app.command()
 def serve(
-    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    host: Annotated[
+        str,
+        typer.Option(
+            help="Address to listen on; the app also answers to it as a Host name (besides "
+            "127.0.0.1, localhost and [::1]; more in BACKCARE_ALLOWED_HOSTS)."
+        ),
+    ] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port.", min=1, max=65535)] = 8000,
     workers: Annotated[int, typer.Option(help="Worker processes (one per core).", min=1)] = 1,
 ) -> None:
@@ -332,6 +338,10 @@ def serve(
     # The app answers only to 127.0.0.1, localhost, [::1] and this host (DNS rebinding); the
     # worker processes inherit it from the environment.
     os.environ["BACKCARE_SERVE_HOST"] = host
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        print("warning: backcare serves one person on this machine, with no login and no "
+              "TLS; anyone who can reach this address can read and delete the data",
+              file=sys.stderr)  # fmt: skip
     print(f"backcare is running at http://{host}:{port}  (Ctrl+C to stop)", file=sys.stderr)
     uvicorn.run("backcare.web.app:app", host=host, port=port, log_level="warning",
                 workers=workers, access_log=False, **UVICORN_LIMITS)  # fmt: skip
