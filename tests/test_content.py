@@ -284,7 +284,6 @@ NOT_ENOUGH: list[tuple[dict[str, float | None], Level]] = [
     ({"minor_fall": None, "age": 64}, S),
     ({"age": 16}, S),
     ({"body_temperature": 36.5}, S),
-    ({"breastfeeding": None}, S),
 ]
 
 
@@ -339,3 +338,10 @@ TEXTS: list[tuple[str, Level]] = [
 @pytest.mark.parametrize(("text", "level"), TEXTS)
 def test_new_rules_are_reachable_from_text(text: str, level: Level) -> None:
     assert triage_text(text, KB).disposition.level is level, text
+
+
+def test_breastfeeding_is_a_medicine_question() -> None:
+    # Like pregnancy: which pain relief is safe (no codeine, tramadol advised against) is a
+    # question for a pharmacist or doctor (CLINICAL.md, consultation: a medicine question).
+    d = triage(_set({"breastfeeding": None}), KB)
+    assert d.level is Level.CONSULTATION and "medicine_question" in {r.id for r in d.fired}

@@ -194,13 +194,15 @@ def _question(kb: Knowledge, finding_id: str, findings: FindingSet) -> ScreenQue
         minimum=value.min if value else None,
         maximum=value.max if value else None,
         unit=value.unit if value else None,
-        prefilled=_prefill(findings.get(finding_id)),
+        prefilled=_prefill(findings.get(finding_id), number=spec.answer == "number"),
     )
 
 
-def _prefill(f: Finding | None) -> Prefill:
+def _prefill(f: Finding | None, number: bool = False) -> Prefill:
     if f is None:
         return None
+    if number and (f.status is Status.ABSENT or (f.status is Status.PRESENT and f.value is None)):
+        return None  # a number question is pre-filled only with a number the person gave
     if f.status is Status.ABSENT:
         return False
     if f.status is Status.UNKNOWN:
