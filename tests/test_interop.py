@@ -111,34 +111,59 @@ def test_questionnaire_has_every_intake_question(kb: Knowledge) -> None:
     assert types["pain_score"] == "decimal" and types["fever"] == "choice"
 
 
-def test_calendar_parses_back_with_every_event(record: EpisodeRecord) -> None:
+def test_calendar_is_built_from_the_plan(record: EpisodeRecord) -> None:
+    from dataclasses import replace
+
     from icalendar import Calendar
 
-    cal = Calendar.from_ical(calendar(record, "Europe/London", TODAY - timedelta(days=7)))
+    # The same episode before its diary raised it: a self-care plan.
+    calm = replace(record, current_level=record.level, escalation_reason=None)
+    assert calm.level == "self_care"
+    cal = Calendar.from_ical(calendar(calm, "Europe/London", TODAY - timedelta(days=7)))
     events = list(cal.walk("VEVENT"))
     assert cal.walk("VTIMEZONE"), "a VTIMEZONE for the TZID used"
     by_uid = {str(e["uid"]).split("-episode")[0]: e for e in events}
     ice = [u for u in by_uid if u.startswith("ice-")]
     heat = [u for u in by_uid if u.startswith("heat-")]
-    assert len(ice) == 6 and len(heat) == 15
+    # knowledge/treatments.yaml: ice on days 0-1, heat on days 2-6, three 20-minute sessions
+    assert len(ice) == 2 * 3 and len(heat) == 5 * 3
+    assert by_uid["ice-d0-0"]["dtend"].dt - by_uid["ice-d0-0"]["dtstart"].dt == timedelta(
+        minutes=20
+    )
     for e in events:
         assert e.get("summary") and e.get("dtstart") and e.get("dtend")
         assert e.walk("VALARM"), e["summary"]
-    breaks = by_uid["sitting-breaks"]["rrule"]
+    breaks = by_uid["sitting_breaks"]["rrule"]  # plan item: every 30 minutes, prevention
     assert breaks["FREQ"] == ["MINUTELY"] and breaks["INTERVAL"] == [30]
     assert sorted(breaks["BYHOUR"]) == list(range(9, 17))
-    exercise = by_uid["exercise"]["rrule"]
+    hourly = by_uid["move_hourly"]["rrule"]  # plan item: every 60 minutes, first 48 hours
+    assert hourly["INTERVAL"] == [60] and "BYDAY" not in hourly
+    exercise = by_uid["exercise_routine"]["rrule"]  # plan item: three times a week
     assert exercise["BYDAY"] == ["MO", "WE", "FR"] and exercise["COUNT"] == [18]
     review = by_uid["review"]["dtstart"].dt.date()
-    assert review == record.onset + timedelta(days=min(record.recovery.max_days, 42))
+    assert review == record.onset + timedelta(days=42)  # a 21-90 day range: review by day 42
+
+
+def test_an_urgent_episode_has_no_self_care_sessions(record: EpisodeRecord) -> None:
+    from icalendar import Calendar
+
+    # The fixture's diary note ("can't feel my bum when I wipe") raised it to an emergency.
+    assert record.current_level == "emergency"
+    cal = Calendar.from_ical(calendar(record, "UTC", TODAY))
+    uids = [str(e["uid"]).split("-episode")[0] for e in cal.walk("VEVENT")]
+    assert uids == ["get-help"]
 
 
 def test_calendar_skips_sessions_already_past(record: EpisodeRecord) -> None:
+    from dataclasses import replace
+
     from icalendar import Calendar
 
-    cal = Calendar.from_ical(calendar(record, "UTC", TODAY))
+    calm = replace(record, current_level=record.level)
+    cal = Calendar.from_ical(calendar(calm, "UTC", TODAY))
     uids = [str(e["uid"]) for e in cal.walk("VEVENT")]
     assert not any(u.startswith("ice-") for u in uids)  # onset was a week ago
+    assert any(u.startswith("review") for u in uids)
 
 
 def test_pdf_reads_back(record: EpisodeRecord) -> None:

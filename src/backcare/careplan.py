@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from backcare.conditions import MemoByFindings, Predicate, compile_conditions
 from backcare.findings import Citation, FindingSet, Level
 from backcare.knowledge.load import Knowledge, load_knowledge
-from backcare.knowledge.schema import PlanItem, Treatment, citations
+from backcare.knowledge.schema import PlanItem, Schedule, Treatment, citations
 from backcare.recovery import RecoveryEstimate
 from backcare.triage import Disposition
 
@@ -24,6 +24,20 @@ PHASE_TITLES = {
     "following_weeks": "The following weeks",
     "prevention": "Preventing the next episode",
 }
+
+
+@dataclass(frozen=True, slots=True)
+class Sessions:
+    """Timed sessions of an action: on days from_day..to_day after onset, per_day a day."""
+
+    from_day: int
+    to_day: int
+    per_day: int
+    minutes: int
+
+    @classmethod
+    def of(cls, s: Schedule | None) -> Sessions | None:
+        return None if s is None else cls(s.from_day, s.to_day, s.per_day, s.minutes)
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +55,7 @@ class PlanAction:
     guideline_note: str | None = None
     category: str = "self_care"
     sources: tuple[Citation, ...] = ()
+    schedule: Sessions | None = None  # timed sessions, for the calendar
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,6 +251,7 @@ def _with_cautions(action: PlanAction, findings: FindingSet, static: _Static) ->
         action.guideline_note,
         action.category,
         action.sources,
+        action.schedule,
     )
 
 
@@ -249,6 +265,7 @@ def _from_treatment(t: Treatment) -> PlanAction:
         guideline_note=t.evidence,
         category=t.category,
         sources=citations([t]),
+        schedule=Sessions.of(t.schedule),
     )
 
 

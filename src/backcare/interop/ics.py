@@ -1,25 +1,31 @@
 """The plan's schedule as an RFC 5545 calendar (icalendar), with alarms.
 
-Events: ice sessions for the first two days and heat sessions for the next five (morning,
-midday, evening, 20 minutes each), a sitting-break reminder every 30 minutes in working hours
-on weekdays for the expected recovery range, exercise three times a week for six weeks from
-day 3, and a review on the last day of the expected range (or day 42, if sooner).
+Built from the plan's own actions, so the calendar never says more than the plan: an action
+with timed sessions (ice, heat) gives its sessions on its days after onset, one repeated every
+N minutes gives a reminder (during working hours on weekdays for prevention, through the day
+early on), one done N times a week gives a weekly series, and the review falls on the last day
+of the expected range or day 42, if sooner. Above `consultation` the plan is to be seen, not to
+treat oneself: the calendar then holds only a reminder to follow the advice given, and no
+self-care sessions.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from backcare.interop.records import EpisodeRecord
+from backcare.findings import Level
+from backcare.interop.records import EpisodeRecord, PlanActionRecord
 
-SESSION_TIMES = (time(8, 0), time(13, 0), time(19, 0))
-SESSION_MINUTES = 20  # articles: 20-30 minutes on, 20-30 minutes off
-ICE_DAYS = 2
-HEAT_DAYS = 5
+SESSION_TIMES = (time(8, 0), time(13, 0), time(19, 0), time(10, 30), time(16, 0), time(21, 0))
 WORK_HOURS = range(9, 17)
-EXERCISE_WEEKS = 6
+WAKING_HOURS = range(8, 21)
+SERIES_WEEKS = 6
+WEEKDAYS = {1: ["WE"], 2: ["MO", "TH"], 3: ["MO", "WE", "FR"], 4: ["MO", "TU", "TH", "FR"],
+            5: ["MO", "TU", "WE", "TH", "FR"]}  # fmt: skip
 PRODID = "-//backcare//back spasm plan//EN"
+EventFn = Callable[..., None]
 
 
 def calendar(record: EpisodeRecord, tz: str = "UTC", today: date | None = None) -> bytes:
@@ -51,34 +57,29 @@ def calendar(record: EpisodeRecord, tz: str = "UTC", today: date | None = None) 
         e.add_component(alarm)
         cal.add_component(e)
 
-    for day in range(ICE_DAYS + HEAT_DAYS):
-        kind = "Ice" if day < ICE_DAYS else "Heat"
-        when = record.onset + timedelta(days=day)  # ice on days 1-2 after onset, then heat
-        if when < start:
-            continue
-        for n, at in enumerate(SESSION_TIMES):
-            begin = datetime.combine(when, at, zone)
-            event(f"{kind.lower()}-d{day}-{n}", f"{kind}: {SESSION_MINUTES} minutes",
-                  begin, SESSION_MINUTES, _therapy_text(kind))  # fmt: skip
+    if Level(record.current_level) > Level.CONSULTATION:
+        reason = record.escalation_reason or "; ".join(record.reasons)
+        event("get-help", "Get the care this assessment advised",
+              datetime.combine(start, time(9, 0), zone), 15,
+              f"This episode needs to be seen ({record.current_level.replace('_', ' ')}): "
+              f"{reason} Self-care sessions are left out until a clinician has seen you.",
+              )  # fmt: skip
+        cal.add_missing_timezones()
+        return bytes(cal.to_ical())
+
     last_day = max(start, record.onset + timedelta(days=max(record.recovery.max_days, 7)))
-    first_weekday = start
-    while first_weekday.weekday() >= 5:
-        first_weekday += timedelta(days=1)
-    event(
-        "sitting-breaks", "Stand up, move and stretch",
-        datetime.combine(first_weekday, time(WORK_HOURS.start, 30), zone), 5,
-        "After 30 minutes of sitting, get up, walk a few steps and stretch.",
-        {"freq": "minutely", "interval": 30, "byhour": list(WORK_HOURS),
-         "byday": ["MO", "TU", "WE", "TH", "FR"],
-         "until": datetime.combine(last_day, time(23, 59), zone)},
-    )  # fmt: skip
-    event(
-        "exercise", "Back exercises (three times a week)",
-        datetime.combine(start + timedelta(days=2), time(18, 0), zone), 30,
-        "Gentle stretches now; core and back strengthening once the worst has passed.",
-        {"freq": "weekly", "byday": ["MO", "WE", "FR"], "count": EXERCISE_WEEKS * 3},
-        alarm_before=15,
-    )  # fmt: skip
+    for action in record.actions:
+        if action.sessions is not None:
+            _sessions(event, action, record.onset, start, zone)
+        elif action.every_minutes:
+            _reminder(event, action, record, start, last_day, zone)
+        elif action.times_per_week:
+            days = WEEKDAYS.get(min(action.times_per_week, 5), WEEKDAYS[3])
+            event(action.id, f"{action.title} ({action.times_per_week} times a week)",
+                  datetime.combine(start + timedelta(days=2), time(18, 0), zone), 30,
+                  action.text,
+                  {"freq": "weekly", "byday": days, "count": SERIES_WEEKS * len(days)},
+                  alarm_before=15)  # fmt: skip
     review = record.onset + timedelta(days=min(record.recovery.max_days, 42))
     event(
         "review", "Review your back: is it clearly better?",
@@ -91,6 +92,37 @@ def calendar(record: EpisodeRecord, tz: str = "UTC", today: date | None = None) 
     return bytes(cal.to_ical())
 
 
-def _therapy_text(kind: str) -> str:
-    wrap = "Wrap it in a towel; never on bare or numb skin, and never while asleep."
-    return f"{kind} for {SESSION_MINUTES} minutes, then at least 20 minutes off. {wrap}"
+def _sessions(event: EventFn, action: PlanActionRecord, onset: date, start: date,
+              zone: ZoneInfo) -> None:  # fmt: skip
+    assert action.sessions is not None
+    first, last, per_day, minutes = action.sessions
+    for day in range(first, last + 1):
+        when = onset + timedelta(days=day)
+        if when < start:
+            continue  # sessions already past are left out
+        for n, at in enumerate(SESSION_TIMES[:per_day]):
+            event(f"{action.id}-d{day}-{n}", f"{action.title}: {minutes} minutes",
+                  datetime.combine(when, at, zone), minutes,
+                  f"{action.title} for {minutes} minutes, then at least 20 minutes off. "
+                  f"{action.timing or ''} {action.text}".strip())  # fmt: skip
+
+
+def _reminder(event: EventFn, action: PlanActionRecord, record: EpisodeRecord, start: date,
+              last_day: date, zone: ZoneInfo) -> None:  # fmt: skip
+    assert action.every_minutes is not None
+    if action.phase == "prevention":  # a habit for the working day
+        hours, byday, until = WORK_HOURS, ["MO", "TU", "WE", "TH", "FR"], last_day
+        first = start
+        while first.weekday() >= 5:
+            first += timedelta(days=1)
+    else:  # the first days: through the waking day, every day
+        hours, byday, first = WAKING_HOURS, None, start
+        until = max(start, record.onset + timedelta(days=2))
+    rrule: dict[str, object] = {
+        "freq": "minutely", "interval": action.every_minutes, "byhour": list(hours),
+        "until": datetime.combine(until, time(23, 59), zone),
+    }  # fmt: skip
+    if byday:
+        rrule["byday"] = byday
+    event(action.id, action.title,
+          datetime.combine(first, time(hours.start, 30), zone), 5, action.text, rrule)  # fmt: skip

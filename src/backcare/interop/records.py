@@ -44,6 +44,7 @@ class PlanActionRecord:
     timing: str | None
     every_minutes: int | None
     times_per_week: int | None
+    sessions: tuple[int, int, int, int] | None = None  # from_day, to_day, per_day, minutes
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +73,12 @@ def _time(value: str | None) -> datetime:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
+def _sessions(raw: Any) -> tuple[int, int, int, int] | None:
+    if not isinstance(raw, dict):
+        return None  # plans stored before the schedule was part of them
+    return (int(raw["from_day"]), int(raw["to_day"]), int(raw["per_day"]), int(raw["minutes"]))
+
+
 def from_export(person: str, ep: dict[str, Any]) -> EpisodeRecord:
     """Build the snapshot from one episode of `repo.export_person` (the stored JSON)."""
     r = ep["recovery"]
@@ -89,6 +96,7 @@ def from_export(person: str, ep: dict[str, Any]) -> EpisodeRecord:
             a.get("timing"),
             a.get("every_minutes"),
             a.get("times_per_week"),
+            _sessions(a.get("schedule")),
         )
         for phase in ep["plan"].get("phases", [])
         for a in phase["actions"]

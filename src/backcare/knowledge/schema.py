@@ -174,6 +174,15 @@ class Locale(Model):
     non_urgent: str | None = None  # e.g. NHS 111
 
 
+class Schedule(Model):
+    """Sessions of a self-care treatment: days after onset (inclusive), sessions a day, minutes."""
+
+    from_day: int = Field(ge=0)
+    to_day: int = Field(ge=0)
+    per_day: int = Field(ge=1, le=6)
+    minutes: int = Field(ge=1, le=120)
+
+
 class Treatment(Cited):
     name: str
     category: Literal[
@@ -191,6 +200,7 @@ class Treatment(Cited):
     summary: str
     how: tuple[str, ...] = ()
     timing: str | None = None
+    schedule: Schedule | None = None  # timed sessions, for the calendar
     restricted: bool = False  # current guidelines restrict or dispute it; `evidence` says why
     phase: Literal["first_48h", "following_weeks", "prevention", "clinician"] = "clinician"
     keywords: tuple[str, ...] = ()
