@@ -225,3 +225,25 @@ def test_bundle_validation_reaches_into_entries() -> None:
     ]}  # fmt: skip
     with pytest.raises(ValidationError, match="code"):
         validate(broken)
+
+
+def test_progress_escalation_reaches_every_export(tmp_path: Path) -> None:
+    """Pain 4 -> 6 -> 8 makes progress say 'worse -> consultation'; the FHIR risk assessment
+    and the clinician summary must say the same, not the assessment's self-care."""
+    url = f"sqlite:///{tmp_path / 'worse.db'}"
+    onset = TODAY - timedelta(days=6)
+    with sessions(url).begin() as s:
+        person = repo.local_person(s)
+        ep = repo.start_episode(s, person, assess(parse_answers({"pain_score": 4})), onset, TODAY)
+        assert ep.current_level == "self_care"
+        for day, pain in ((4, 6), (5, 8)):
+            at = datetime.combine(onset + timedelta(days=day), datetime.min.time(), UTC)
+            repo.add_entry(s, person, ep, EntryInput(at + timedelta(hours=9), pain), NOW)
+        assert repo.progress(s, person, ep, TODAY).status == "worse"
+        record = from_export(person.name, repo.episode_dict(ep))
+    assert record.current_level == "consultation" and record.escalation_reason
+    risk = _resources(bundle(record))["RiskAssessment"][0]
+    assert risk["prediction"][0]["qualitativeRisk"]["coding"][0]["code"] == "consultation"
+    summary = html(record, TODAY)
+    assert '<span class="level">consultation</span>' in summary
+    assert "(at assessment: self care)" in summary

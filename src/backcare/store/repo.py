@@ -158,13 +158,26 @@ def add_entry(
     raised_to = None
     reason = None
     level = check.disposition.level
-    if level > Level(ep.current_level) and level >= Level.CONSULTATION_24H:
-        raised_to = level
-        reason = "; ".join(check.disposition.reasons)
-        ep.current_level = level.value
-        ep.escalation_reason = f"{entry.recorded_at:%Y-%m-%d}: {reason}"
+    if level >= Level.CONSULTATION_24H and raise_level(
+        ep, level, "; ".join(check.disposition.reasons), entry.recorded_at.date()
+    ):
+        raised_to, reason = level, "; ".join(check.disposition.reasons)
     session.flush()
+    # The course so far may call for a review too (worse, stalled, third episode this year).
+    progress(session, person, ep, entry.recorded_at.date(), kb)
     return Logged(entry_id, check, raised_to, reason)
+
+
+def raise_level(ep: Episode, level: Level, reason: str, on: date) -> bool:
+    """The one path that raises an episode's level, whatever found the reason (a red flag in
+    an entry, or progress at read or at write): saved with its reason and date, so every
+    screen and export tells the same story. Never lowers; True when it raised."""
+    if level <= Level(ep.current_level):
+        return False
+    ep.current_level = level.value
+    said = f"{on:%Y-%m-%d}: {reason}"
+    ep.escalation_reason = said if not ep.escalation_reason else f"{ep.escalation_reason}; {said}"
+    return True
 
 
 def estimate_of(ep: Episode) -> RecoveryEstimate:
@@ -203,7 +216,7 @@ def progress(
             Episode.onset_date <= ep.onset_date,
         )
     )
-    return assess_progress(
+    result = assess_progress(
         estimate_of(ep),
         ep.onset_date,
         [PainPoint(_aware(at), pain) for at, pain in rows],
@@ -213,6 +226,9 @@ def progress(
         doses=[DoseRecord(name, _aware(at)) for name, at in doses],
         kb=kb,
     )
+    if result.escalation is not None:
+        raise_level(ep, result.escalation, " ".join(result.escalation_reasons), today)
+    return result
 
 
 def export_person(session: Session, person: Person) -> dict[str, Any]:
