@@ -66,6 +66,26 @@ def parse_state(data: object) -> InterviewState:
     return InterviewState(text, answers, locale)
 
 
+_READ_CACHE: dict[tuple[str, str], tuple[FindingSet, bool]] = {}
+READ_CACHE_SIZE = 256
+
+
+def _read(text: str, kb: Knowledge) -> tuple[FindingSet, bool]:
+    """The description's findings. The protocol is stateless, so every step sends the same
+    text again: it is read once (the semantic pass costs tens of ms) and remembered."""
+    key = (kb.digest, text)
+    hit = _READ_CACHE.get(key)
+    if hit is None:
+        from backcare.text.extract import extract
+
+        extraction = extract(text, kb)
+        hit = (extraction.findings, extraction.understood)
+        if len(_READ_CACHE) >= READ_CACHE_SIZE:
+            _READ_CACHE.pop(next(iter(_READ_CACHE)))  # the oldest
+        _READ_CACHE[key] = hit
+    return hit
+
+
 def interview(
     state: InterviewState, kb: Knowledge, explicit_locale: str | None = None
 ) -> InterviewOutcome:
@@ -77,11 +97,7 @@ def interview(
     text_findings = None
     understood = None
     if state.text is not None and state.text.strip():
-        from backcare.text.extract import extract
-
-        extraction = extract(state.text, kb)
-        text_findings = extraction.findings
-        understood = extraction.understood
+        text_findings, understood = _read(state.text, kb)
     locale = resolve_locale(explicit_locale, state.locale)
     return InterviewOutcome(step(kb, answers, text_findings, locale), text_findings, understood,
                             locale)  # fmt: skip
