@@ -250,3 +250,11 @@ def test_api_entry_follow_up_is_409_then_saved_with_answers(client: TestClient) 
     r = client.post(f"/api/v1/episodes/{ep}/entries",
                     json={**entry, "answers": {a: "no" for a in asked}})  # fmt: skip
     assert r.status_code == 201 and r.json()["triage"] == "self_care"
+
+
+def test_an_emergency_shows_the_call_button_while_the_ambulance_screens_finish(
+    client: TestClient,
+) -> None:
+    r = client.post("/describe", data={"text": "since my back went I have wet myself twice"})
+    assert "Call 999" in r.text and "A few quick questions" in r.text  # and a screen to answer
+    assert 'name="state"' in r.text

@@ -263,14 +263,12 @@ def reference_errors(base: s.KnowledgeBase) -> list[str]:
         for t in c.treatments:
             if t not in treatment_ids:
                 errors.append(f"caution {c.id}: unknown treatment {t!r}")
-    for combo in base.grammar.combos if base.grammar else ():
-        for fid in combo.findings:
-            if fid not in finding_ids:
-                errors.append(f"grammar: unknown finding {fid!r}")
-    for screen in base.screens:
-        for fid in screen.findings:
-            if fid not in finding_ids:
-                errors.append(f"screen {screen.id}: unknown finding {fid!r}")
+    listed: list[tuple[str, tuple[str, ...]]] = [
+        *((f"screen {sc.id}", sc.findings) for sc in base.screens),
+        *(("grammar", c.findings) for c in (base.grammar.combos if base.grammar else ())),
+    ]
+    for where, ids in listed:
+        errors.extend(f"{where}: unknown finding {fid!r}" for fid in ids if fid not in finding_ids)
     medicine_ids = {m.id for m in base.medicines}
     for m in base.medicines:
         for other in m.not_with:
