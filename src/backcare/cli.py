@@ -290,7 +290,7 @@ def ask(
     locale: LocaleOption = None,
     retrieval: Annotated[
         str | None,
-        typer.Option(help="bm25 (default), dense or hybrid (MiniLM sentence embeddings)."),
+        typer.Option(help="hybrid (default: BM25 + MiniLM, fused), bm25 (light) or dense."),
     ] = None,
 ) -> None:
     """Answer a question about back spasms from the knowledge base, with its sources."""

@@ -20,10 +20,15 @@ from backcare.knowledge.load import Knowledge, load_knowledge
 from backcare.knowledge.schema import citations
 
 Retrieval = Literal["bm25", "dense", "hybrid"]
-MIN_CONFIDENCE = 0.34  # below this the knowledge base is not trusted to answer
+MIN_CONFIDENCE = 0.34  # bm25: below this word coverage the knowledge base is not trusted
+MIN_SEMANTIC_CONFIDENCE = 0.40  # hybrid/dense: the same for closeness in meaning (cosine)
+SURE_SIMILARITY = 0.50  # a question this close to an item needs none of backcare's words
+AGREEMENT_WEIGHT = 0.25  # how much disagreement between BM25 and dense lowers the confidence
+RRF_K = 60  # reciprocal rank fusion constant (the usual 60)
 PHRASING_WEIGHT = 0.8  # how much a close match to an item's phrasing adds to its score
-SECOND_ITEM_SHARE = 0.75
-TOP_K = 3  # include the runner-up when it scores this close to the best
+SECOND_ITEM_SHARE = 0.75  # quote the runner-up too when it scores this close to the best
+SECOND_FUSED_SHARE = 0.9  # hybrid: ... and its fused score this close to the best's
+TOP_K = 3  # bm25: the best-covered of this many top items answers
 CANNOT_ANSWER = (
     "backcare's knowledge base does not cover that question well enough to answer it. "
     "Please ask a clinician (your GP, a physiotherapist or a pharmacist)."
@@ -212,37 +217,62 @@ def _index(kb: Knowledge) -> _Index:
 
 
 def retrieval_mode() -> Retrieval:
-    """BACKCARE_RETRIEVAL selects bm25 (default), dense or hybrid."""
-    mode = os.environ.get("BACKCARE_RETRIEVAL", "bm25").strip().lower()
-    return mode if mode in ("bm25", "dense", "hybrid") else "bm25"  # type: ignore[return-value]
+    """BACKCARE_RETRIEVAL selects hybrid (default), bm25 (the light path) or dense. Hybrid and
+    dense fall back to bm25 when the model files are not installed."""
+    mode = os.environ.get("BACKCARE_RETRIEVAL", "hybrid").strip().lower()
+    if mode not in ("bm25", "dense", "hybrid"):
+        mode = "hybrid"
+    if mode != "bm25":
+        from backcare.text import vectors
+
+        if not vectors.available():
+            return "bm25"
+    return mode  # type: ignore[return-value]
+
+
+@dataclass(frozen=True, slots=True)
+class Ranking:
+    """Every document's score in 0-1, best first, and (hybrid, dense) its cosine similarity."""
+
+    ranked: list[tuple[int, float]]
+    semantic: list[float] | None = None
 
 
 def rank(
     question: str, kb: Knowledge | None = None, mode: Retrieval | None = None
 ) -> list[tuple[int, float]]:
     """(document index, score in 0-1) for every document, best first."""
+    return ranking(question, kb, mode).ranked
+
+
+def ranking(question: str, kb: Knowledge | None = None, mode: Retrieval | None = None) -> Ranking:
+    """BM25 (plus closeness to an item's phrasings); dense cosine; or their reciprocal rank
+    fusion (hybrid): 1/(k + rank) summed over the two lists, scaled so first in both is 1."""
     kb = kb or load_knowledge()
     mode = mode or retrieval_mode()
     index = _index(kb)
     terms = index.expand(index.tokens(question))
-    combined: list[float]
+    lexical = _normalised(index.scores(terms))
     shape = index.similarity(question)
+    words = [a + PHRASING_WEIGHT * b for a, b in zip(lexical, shape, strict=True)]
     if mode == "bm25":
-        lexical = _normalised(index.scores(terms))
-        combined = [a + PHRASING_WEIGHT * b for a, b in zip(lexical, shape, strict=True)]
-    else:
-        from backcare.text.embed import dense_scores
+        return Ranking(sorted(enumerate(words), key=lambda p: -p[1]))
+    from backcare.text.embed import similarities
 
-        dense = dense_scores(question, index.docs, kb)
-        if mode == "dense":
-            combined = dense
-        else:
-            lexical = _normalised(index.scores(terms))
-            combined = [
-                0.5 * a + 0.5 * b + PHRASING_WEIGHT * c
-                for a, b, c in zip(lexical, dense, shape, strict=True)
-            ]
-    return sorted(enumerate(combined), key=lambda p: -p[1])
+    semantic = similarities(question, index.docs, kb)
+    if mode == "dense":
+        return Ranking(_by_score(_normalised([max(0.0, s) for s in semantic])), semantic)
+    fused = [0.0] * len(index.docs)
+    for scores in (words, semantic):
+        order = sorted(range(len(scores)), key=lambda i: -scores[i])
+        for position, i in enumerate(order):
+            fused[i] += 1.0 / (RRF_K + position + 1)
+    best = 2.0 / (RRF_K + 1)
+    return Ranking(_by_score([f / best for f in fused]), semantic)
+
+
+def _by_score(scores: list[float]) -> list[tuple[int, float]]:
+    return sorted(enumerate(scores), key=lambda p: -p[1])
 
 
 def _normalised(scores: list[float]) -> list[float]:
@@ -260,28 +290,38 @@ def answer(
     kb = kb or load_knowledge()
     mode = mode or retrieval_mode()
     index = _index(kb)
-    ranked = rank(question, kb, mode)
+    found = ranking(question, kb, mode)
+    ranked = found.ranked
     terms = index.tokens(question)
-    # The best-covered of the top few items answers: a close runner-up that holds more of the
-    # question's words is the better answer ("what helps back spasms at night").
-    top = ranked[:TOP_K]
-    covered = [(index.coverage(terms, i), score, i) for i, score in top]
-    confidence, _, _ = max(covered)
-    best, best_score = max(
-        ((i, score) for cov, score, i in covered if cov >= confidence - 0.15),
-        key=lambda pair: pair[1],
-    )
-    if mode != "bm25":
-        from backcare.text.embed import raw_similarity
-
-        confidence = max(confidence, raw_similarity(question, index.docs, kb))
+    if found.semantic is None:
+        # BM25: the best-covered of the top few items answers: a close runner-up that holds
+        # more of the question's words is the better answer ("what helps back spasms at night").
+        top = ranked[:TOP_K]
+        covered = [(index.coverage(terms, i), score, i) for i, score in top]
+        confidence, _, _ = max(covered)
+        best, best_score = max(
+            ((i, score) for cov, score, i in covered if cov >= confidence - 0.15),
+            key=lambda pair: pair[1],
+        )
+        answerable = confidence >= MIN_CONFIDENCE and index.in_domain(terms)
+    else:
+        # Hybrid and dense: how close the question is in meaning to the chosen item, a little
+        # less when the two retrievers disagree about it. Word coverage plays no part, so lay
+        # wording and extra words ("my dad", "hes 82") do not sink it.
+        best, best_score = ranked[0]
+        similarity = max(0.0, found.semantic[best])
+        agreement = best_score if mode == "hybrid" else 1.0
+        confidence = similarity * (1 - AGREEMENT_WEIGHT + AGREEMENT_WEIGHT * agreement)
+        answerable = confidence >= MIN_SEMANTIC_CONFIDENCE and (
+            index.in_domain(terms) or similarity >= SURE_SIMILARITY
+        )
     safety, level = _safety_first(question, kb, locale)
-    if confidence < MIN_CONFIDENCE or best_score <= 0 or not index.in_domain(terms):
+    if not answerable or best_score <= 0:
         text = " ".join(p for p in (safety, CANNOT_ANSWER) if p)
         return Answer(question, text, (), (SCOPE_CITATION,), round(confidence, 3), False, level)
     chosen = [best]
     runner_up = next(((i, sc) for i, sc in ranked if i != best), None)
-    if runner_up and runner_up[1] >= SECOND_ITEM_SHARE * best_score:
+    if runner_up and _also_answers(runner_up, (best, best_score), found.semantic):
         chosen.append(runner_up[0])
     docs = [index.docs[i] for i in chosen]
     body = " ".join(f"{d.title}: {d.text}" for d in docs)
@@ -294,6 +334,18 @@ def answer(
         question, text, tuple(d.id for d in docs), tuple(sources.values()),
         round(confidence, 3), True, level,
     )  # fmt: skip
+
+
+def _also_answers(
+    runner_up: tuple[int, float], best: tuple[int, float], semantic: list[float] | None
+) -> bool:
+    """Whether the runner-up is close enough to the best item to be quoted beside it."""
+    if semantic is None:
+        return runner_up[1] >= SECOND_ITEM_SHARE * best[1]
+    return (
+        runner_up[1] >= SECOND_FUSED_SHARE * best[1]
+        and semantic[runner_up[0]] >= SECOND_ITEM_SHARE * semantic[best[0]]
+    )
 
 
 def _safety_first(question: str, kb: Knowledge, locale: str | None) -> tuple[str, Level | None]:
