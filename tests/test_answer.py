@@ -39,7 +39,7 @@ def test_answer_holds_the_facts_and_cites(q: dict[str, object], mode: Retrieval)
     for group in groups:
         assert any(s.lower() in text for s in group), (group, a.text[:200])
     assert a.sources
-    assert a.answered is not bool(q.get("out_of_scope"))
+    assert a.answered is not bool(q.get("out_of_scope") or q.get("decline"))
 
 
 def test_every_document_is_cited_and_worded() -> None:
@@ -140,3 +140,58 @@ def test_an_assessment_from_answers_loads_no_model() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize(
+    ("question", "item", "where"),
+    [
+        (
+            "how many mg of cyclobenzaprine can i take at once",
+            "decline_personal_dose",
+            "pharmacist",
+        ),
+        ("can i take 3 co-codamol instead of 2", "decline_personal_dose", "prescriber"),
+        ("is it ok to double up my naproxen dose", "decline_personal_dose", "leaflet"),
+        ("whats the right dose of ibuprofen for me im 60kg", "decline_personal_dose", "label"),
+        ("do i have a slipped disc", "decline_diagnosis", "physiotherapist"),
+        ("whats wrong with me, my back wont stop twitching", "decline_diagnosis", "GP"),
+        ("can u read my mri it says disc desiccation", "decline_scan_reading", "ordered"),
+        (
+            "my xray report says mild degenerative changes what does that mean",
+            "decline_scan_reading",
+            "ordered",
+        ),
+        ("i need a sick note for my boss", "decline_fit_note", "GP"),
+        ("can you sign me off work for a week", "decline_fit_note", "fit note"),
+        ("my ankle is swollen after running", "decline_other_body_part", "pharmacist"),
+        ("whats good for a migraine", "decline_other_body_part", "GP"),
+    ],
+)
+def test_declines_say_why_and_where_to_go(question: str, item: str, where: str) -> None:
+    a = answer(question, KB, mode="hybrid")
+    assert not a.answered and a.declined == item and a.items == (item,)
+    assert where.lower() in a.text.lower() and CANNOT_ANSWER not in a.text
+    assert any(c.source == "backcare-policy" for c in a.sources)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "whats the max paracetamol a day",
+        "how long can I take codeine for my back",
+        "do back spasms mean i have MS",
+        "do i have to stay in bed with a back spasm",
+        "my back spasm goes up into my shoulder blades",
+        "back pain and my hip hurts too",
+    ],
+)
+def test_general_questions_are_not_declined(question: str) -> None:
+    a = answer(question, KB, mode="hybrid")
+    assert a.declined is None and a.answered, (a.items, a.text[:120])
+
+
+def test_red_flag_comes_before_a_decline() -> None:
+    a = answer("how many mg of ibuprofen can i take, ive wet myself and cant feel my bum", KB)
+    assert a.declined == "decline_personal_dose"
+    assert a.triage_level is not None and a.triage_level >= Level.EMERGENCY
+    assert a.text.index("emergency") < a.text.index("pharmacist")

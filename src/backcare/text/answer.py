@@ -33,6 +33,7 @@ CANNOT_ANSWER = (
     "backcare's knowledge base does not cover that question well enough to answer it. "
     "Please ask a clinician (your GP, a physiotherapist or a pharmacist)."
 )
+DECLINE_TOPIC = "scope"  # education items that say what backcare will not do, and who can
 SCOPE_CITATION = Citation("backcare-policy", "Scope: questions outside the knowledge base")
 
 
@@ -58,12 +59,15 @@ class Answer:
     confidence: float
     answered: bool
     triage_level: Level | None = None  # set when the question mentions a red flag
+    declined: str | None = None  # the decline item, when backcare declines on purpose
 
 
 def documents(kb: Knowledge) -> tuple[Document, ...]:
     """Every item the answerer can quote: education, treatments and plan items."""
     docs = []
     for e in kb.base.education:
+        if e.topic == DECLINE_TOPIC:
+            continue  # declines are chosen by text/decline.py, never by retrieval
         docs.append(
             Document(
                 e.id, "education", e.title, e.text,
@@ -145,7 +149,7 @@ class _Index:
                 self.synonyms[stem] = self.synonyms.get(stem, frozenset()) | frozenset(stems)
                 self.canonical.setdefault(stem, stems[0])
         self.phrasings = [[self.shape(p) for p in d.phrasings] for d in self.docs]
-        keywords = [k for e in kb.base.education for k in e.keywords]
+        keywords = [k for e in kb.base.education if e.topic != DECLINE_TOPIC for k in e.keywords]
         keywords += [k for t in kb.base.treatments for k in (*t.keywords, t.name)]
         self.domain = frozenset(
             t for word in (*kb.base.domain, *keywords) for t in self.tokens(word)
@@ -289,6 +293,9 @@ def answer(
     """Answer one question from the knowledge base, triage first if it mentions a red flag."""
     kb = kb or load_knowledge()
     mode = mode or retrieval_mode()
+    refusal = _decline(question, kb, locale)
+    if refusal is not None:
+        return refusal
     index = _index(kb)
     found = ranking(question, kb, mode)
     ranked = found.ranked
@@ -348,6 +355,21 @@ def _also_answers(
     )
 
 
+def _decline(question: str, kb: Knowledge, locale: str | None) -> Answer | None:
+    """A specific decline (personal dose, diagnosis, scan, sick note, another body part) that
+    says why and where to go, after the triage result when the question has a red flag."""
+    from backcare.text.decline import declined
+
+    item_id = declined(question)
+    item = kb.education.get(item_id) if item_id else None
+    if item is None:
+        return None
+    safety, level = _safety_first(question, kb, locale)
+    body = f"{item.title}: {item.text}"
+    text = f"{safety} {body}" if safety else body
+    return Answer(question, text, (item.id,), citations([item]), 1.0, False, level, item.id)
+
+
 def _safety_first(question: str, kb: Knowledge, locale: str | None) -> tuple[str, Level | None]:
     """The triage result, when the question itself describes a red flag."""
     from backcare.text.triage import triage_text
@@ -377,6 +399,7 @@ def answer_dict(a: Answer, kb: Knowledge | None = None) -> dict[str, Any]:
         "confidence": a.confidence,
         "items": list(a.items),
         "triage": a.triage_level.value if a.triage_level else None,
+        "declined": a.declined,
         "sources": [_source(c, kb) for c in a.sources],
     }
 
