@@ -195,3 +195,22 @@ def test_red_flag_comes_before_a_decline() -> None:
     assert a.declined == "decline_personal_dose"
     assert a.triage_level is not None and a.triage_level >= Level.EMERGENCY
     assert a.text.index("emergency") < a.text.index("pharmacist")
+
+
+@pytest.mark.parametrize(
+    ("question", "item"),
+    [
+        ("when am i ok to start deadlifting again", "return_to_sport"),
+        ("is it safe to use one of those percussion gun things on my lower back", "massage_gun"),
+        ("my 13 year old daughter hurt her back doing gymnastics", "teen_spasms"),
+        ("how can i tell a trapped nerve from a pulled muscle", "spasm_or_disc"),
+        ("pain in my side under my ribs, is it kidney or muscle", "spasm_or_kidney"),
+        ("my nan is 85 and the doctor gave her methocarbamol is that ok", "relaxants_older_adults"),
+        ("do muscle relaxers even do anything", "relaxants_work"),
+        ("pain went from 8 to 6, does that count as better", "what_is_improving"),
+        ("how many weeks until the pain is totally gone", "time_to_pain_free"),
+    ],
+)
+def test_content_gaps_are_filled(question: str, item: str) -> None:
+    a = answer(question, KB, mode="hybrid")
+    assert a.answered and item in a.items, (a.items, a.confidence)

@@ -40,11 +40,11 @@ _FIT_NOTE = re.compile(
 _OTHER_PART = re.compile(
     r"\b(?:knees?|ankles?|foot|feet|toes?|wrists?|elbows?|hands?|fingers?|thumbs?|shoulders?"
     r"|neck|jaw|teeth|tooth|head|headaches?|migraines?|eyes?|ears?|throat|stomach ?ache"
-    r"|tummy|chest|ribs?|calf|calves|shin|heel)\b"
+    r"|tummy|chest|calf|calves|shin|heel)\b"
 )
 _BACK = re.compile(
     r"\b(?:back|spine|spinal|lumbar|sciatica|spasms?|disc|disk|coccyx|tailbone|hips?|legs?"
-    r"|buttocks?|bum|bottom|shoulder blades?|ribs? and back)\b"
+    r"|buttocks?|bum|bottom|shoulder blades?|ribs?|side|flank|kidneys?)\b"
 )
 
 KINDS = (
