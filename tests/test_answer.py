@@ -12,7 +12,14 @@ import yaml
 
 from backcare.findings import Level
 from backcare.knowledge.load import load_knowledge
-from backcare.text.answer import CANNOT_ANSWER, Retrieval, answer, documents, retrieval_mode
+from backcare.text.answer import (
+    CANNOT_ANSWER,
+    Retrieval,
+    answer,
+    answer_dict,
+    documents,
+    retrieval_mode,
+)
 
 from .conftest import ROOT, SHARED_CASES
 
@@ -214,3 +221,38 @@ def test_red_flag_comes_before_a_decline() -> None:
 def test_content_gaps_are_filled(question: str, item: str) -> None:
     a = answer(question, KB, mode="hybrid")
     assert a.answered and item in a.items, (a.items, a.confidence)
+
+
+@pytest.mark.parametrize(
+    ("question", "caution", "fact"),
+    [
+        ("can i take ibuprofen im pregnant", "nsaid_pregnancy", "20 weeks"),
+        ("im breastfeeding, is codeine ok for my back", "opioid_breastfeeding", "breastfeeding"),
+        ("my gran is 84 can she have naproxen for her back", "nsaid_older", "over 65"),
+        ("im on warfarin can i take ibuprofen for a back spasm", "nsaid_bleeding", "bleeding"),
+    ],
+)
+def test_a_question_spanning_two_items_gets_both_each_cited(
+    question: str, caution: str, fact: str
+) -> None:
+    a = answer(question, KB, mode="hybrid")
+    assert a.answered and caution in a.items and len(a.parts) >= 2
+    assert fact.lower() in a.text.lower()
+    for part in a.parts:
+        assert part.sources
+        refs = ", ".join(str(a.sources.index(c) + 1) for c in part.sources)
+        assert f"{part.text} [{refs}]" in a.text
+
+
+def test_a_medicine_asked_about_is_not_read_as_one_already_taken() -> None:
+    # "codeine" in the question must not add the "you take another sedative" caution
+    a = answer("can i take codeine for a back spasm", KB, mode="hybrid")
+    assert "relaxant_sedatives" not in a.items
+
+
+def test_json_parts_number_their_sources() -> None:
+    a = answer("can i take ibuprofen im pregnant", KB, mode="hybrid")
+    row = answer_dict(a, KB)
+    assert [p["item"] for p in row["parts"]] == list(a.items)
+    for p in row["parts"]:
+        assert p["sources"] and all(1 <= n <= len(row["sources"]) for n in p["sources"])

@@ -312,8 +312,10 @@ def ask(
             print(json.dumps(row, ensure_ascii=False), flush=True)
             continue
         print(row["answer"])
-        for src in row["sources"]:
-            print(f"  - {src['publisher'] or src['id']}, {src['title'] or ''}: {src['section']}")
+        for n, src in enumerate(row["sources"], 1):
+            print(
+                f"  [{n}] {src['publisher'] or src['id']}, {src['title'] or ''}: {src['section']}"
+            )
 
 
 @app.command()

@@ -15,11 +15,12 @@ import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from backcare.findings import Citation, Level, Status
+from backcare.findings import Citation, Finding, FindingSet, Level, Status
 from backcare.knowledge.load import Knowledge, load_knowledge
 from backcare.knowledge.schema import citations
 
 Retrieval = Literal["bm25", "dense", "hybrid"]
+MAX_CAUTIONS = 2  # personal cautions added to one answer
 MIN_CONFIDENCE = 0.34  # bm25: below this word coverage the knowledge base is not trusted
 MIN_SEMANTIC_CONFIDENCE = 0.40  # hybrid/dense: the same for closeness in meaning (cosine)
 SURE_SIMILARITY = 0.50  # a question this close to an item needs none of backcare's words
@@ -51,6 +52,15 @@ class Document:
 
 
 @dataclass(frozen=True, slots=True)
+class Part:
+    """One item's words in an answer, with that item's own sources."""
+
+    item: str
+    text: str
+    sources: tuple[Citation, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Answer:
     question: str
     text: str
@@ -60,6 +70,7 @@ class Answer:
     answered: bool
     triage_level: Level | None = None  # set when the question mentions a red flag
     declined: str | None = None  # the decline item, when backcare declines on purpose
+    parts: tuple[Part, ...] = ()  # what each item contributed, each cited: [n] in `text`
 
 
 def documents(kb: Knowledge) -> tuple[Document, ...]:
@@ -322,7 +333,7 @@ def answer(
         answerable = confidence >= MIN_SEMANTIC_CONFIDENCE and (
             index.in_domain(terms) or similarity >= SURE_SIMILARITY
         )
-    safety, level = _safety_first(question, kb, locale)
+    safety, level, findings = _read_question(question, kb, locale)
     if not answerable or best_score <= 0:
         text = " ".join(p for p in (safety, CANNOT_ANSWER) if p)
         return Answer(question, text, (), (SCOPE_CITATION,), round(confidence, 3), False, level)
@@ -331,16 +342,26 @@ def answer(
     if runner_up and _also_answers(runner_up, (best, best_score), found.semantic):
         chosen.append(runner_up[0])
     docs = [index.docs[i] for i in chosen]
-    body = " ".join(f"{d.title}: {d.text}" for d in docs)
+    parts = [Part(d.id, f"{d.title}: {d.text}", d.sources) for d in docs]
+    parts += _personal_cautions(question, docs, findings, kb)
+    body, sources = _cited(parts)
     text = f"{safety} {body}" if safety else body
-    sources: dict[tuple[str, str], Citation] = {}
-    for d in docs:
-        for c in d.sources:
-            sources.setdefault((c.source, c.section), c)
     return Answer(
-        question, text, tuple(d.id for d in docs), tuple(sources.values()),
-        round(confidence, 3), True, level,
+        question, text, tuple(p.item for p in parts), sources,
+        round(confidence, 3), True, level, None, tuple(parts),
     )  # fmt: skip
+
+
+def _cited(parts: list[Part]) -> tuple[str, tuple[Citation, ...]]:
+    """The parts' text, each followed by the numbers of its sources ("[1, 3]"), and the
+    sources in the order first cited."""
+    numbers: dict[tuple[str, str], int] = {}
+    texts = []
+    for p in parts:
+        refs = [numbers.setdefault((c.source, c.section), len(numbers) + 1) for c in p.sources]
+        texts.append(f"{p.text} [{', '.join(map(str, refs))}]")
+    sources = {(c.source, c.section): c for p in parts for c in p.sources}
+    return " ".join(texts), tuple(sources[key] for key in numbers)
 
 
 def _also_answers(
@@ -365,19 +386,30 @@ def _decline(question: str, kb: Knowledge, locale: str | None) -> Answer | None:
     if item is None:
         return None
     safety, level = _safety_first(question, kb, locale)
-    body = f"{item.title}: {item.text}"
+    part = Part(item.id, f"{item.title}: {item.text}", citations([item]))
+    body, sources = _cited([part])
     text = f"{safety} {body}" if safety else body
-    return Answer(question, text, (item.id,), citations([item]), 1.0, False, level, item.id)
+    return Answer(question, text, (item.id,), sources, 1.0, False, level, item.id, (part,))
 
 
 def _safety_first(question: str, kb: Knowledge, locale: str | None) -> tuple[str, Level | None]:
     """The triage result, when the question itself describes a red flag."""
+    safety, level, _ = _read_question(question, kb, locale)
+    return safety, level
+
+
+def _read_question(
+    question: str, kb: Knowledge, locale: str | None
+) -> tuple[str, Level | None, FindingSet]:
+    """The safety lead (when the question describes a red flag), its level, and the findings
+    the question states about the person (pregnant, breastfeeding, on blood thinners...)."""
     from backcare.text.triage import triage_text
 
     result = triage_text(question, kb, locale)
+    findings = _with_age(question, result.extraction.findings)
     d = result.disposition
     if d.level < Level.CONSULTATION_24H:
-        return "", None
+        return "", None, findings
     sure = any(
         result.extraction.findings.get(fid, None) is not None
         and result.extraction.findings[fid].status is Status.PRESENT
@@ -386,7 +418,78 @@ def _safety_first(question: str, kb: Knowledge, locale: str | None) -> tuple[str
     )
     lead = "First, your safety:" if sure else "If this is happening to you now:"
     reasons = " ".join(d.reasons[:2])
-    return f"{lead} {d.title}. {d.action} ({reasons})", d.level
+    return f"{lead} {d.title}. {d.action} ({reasons})", d.level, findings
+
+
+_AGE = re.compile(
+    r"\b(?:aged?|is|im|i m|hes|he s|shes|she s|turned|turning)\s+(\d{1,3})\b"
+    r"(?!\s*(?:weeks?|days?|months?|kg|mg|lbs?|stone|minutes?|hours?|%|times?))"
+    r"|\b(\d{1,3})\s*(?:years? old|yrs? old|yo|y o)\b"
+)
+
+
+def _with_age(question: str, findings: FindingSet) -> FindingSet:
+    """The age a question gives ("my dad is 82", "shes 79"), for age-bound cautions."""
+    if findings.get("age") is not None:
+        return findings
+    match = _AGE.search(question.lower().replace("'", " "))
+    if match is None:
+        return findings
+    age = int(match.group(1) or match.group(2))
+    if not 1 <= age <= 110:
+        return findings
+    return findings.with_findings([Finding("age", Status.PRESENT, float(age), match.group(0))])
+
+
+def _personal_cautions(
+    question: str, docs: list[Document], findings: FindingSet, kb: Knowledge
+) -> list[Part]:
+    """The label-level cautions that apply to this person (the findings the question states)
+    for the treatments the question names or the answer quotes: "pregnant + ibuprofen" gets
+    the NSAID-in-pregnancy caution, cited to its own sources."""
+    if not len(findings):
+        return []
+    from backcare.conditions import compile_conditions, supporting
+    from backcare.text.decline import normalised
+
+    named = _named_treatments(question, kb) | {d.id for d in docs if d.kind == "treatment"}
+    names = kb.derived("treatment_names", _treatment_names)
+    asked_about = {w for tid in named for w in names.get(tid, ())}
+    out = []
+    for c in kb.base.cautions:
+        if not (c.when and named.intersection(c.treatments)):
+            continue
+        if not compile_conditions(c.when)(findings):
+            continue
+        # "can I take codeine" names codeine; it does not say the person already takes a
+        # sedative: a finding read from the very medicine asked about does not count.
+        evidence = [normalised(findings[f].evidence or "") for f in supporting(c.when, findings)]
+        if all(any(f" {w} " in f" {e} " for w in asked_about) for e in evidence):
+            continue
+        out.append(Part(c.id, f"For you: {c.text}", citations([c])))
+    return out[:MAX_CAUTIONS]
+
+
+def _named_treatments(question: str, kb: Knowledge) -> set[str]:
+    from backcare.text.decline import normalised
+
+    text = f" {normalised(question)} "
+    names = kb.derived("treatment_names", _treatment_names)
+    return {tid for tid, words in names.items() if any(f" {w} " in text for w in words)}
+
+
+def _treatment_names(kb: Knowledge) -> dict[str, tuple[str, ...]]:
+    from backcare.text.decline import normalised
+
+    out = {}
+    for t in kb.base.treatments:
+        if t.category.endswith("medicine"):
+            words = {normalised(k) for k in t.keywords} - _GENERIC_MEDICINE_WORDS
+            out[t.id] = tuple(sorted(w for w in words if w))
+    return out
+
+
+_GENERIC_MEDICINE_WORDS = frozenset({"drive", "drowsy", "painkiller", "over the counter", "days"})
 
 
 def answer_dict(a: Answer, kb: Knowledge | None = None) -> dict[str, Any]:
@@ -400,6 +503,10 @@ def answer_dict(a: Answer, kb: Knowledge | None = None) -> dict[str, Any]:
         "items": list(a.items),
         "triage": a.triage_level.value if a.triage_level else None,
         "declined": a.declined,
+        "parts": [
+            {"item": p.item, "text": p.text, "sources": [a.sources.index(c) + 1 for c in p.sources]}
+            for p in a.parts
+        ],
         "sources": [_source(c, kb) for c in a.sources],
     }
 
