@@ -51,8 +51,16 @@ def _matrices(docs: tuple[Document, ...], kb: Knowledge) -> _Matrices:
 
 @lru_cache(maxsize=64)
 def _query(question: str) -> npt.NDArray[np.float32]:
-    """The question's vector: `answer` ranks and then rates confidence with the same one."""
-    query: npt.NDArray[np.float32] = vectors.encode([question])[0]
+    """The question's vector: `answer` ranks and then rates confidence with the same one.
+
+    The question is embedded in the normalised form free text is read in (lower case, no
+    apostrophes, commas as tokens), so that triage's semantic second opinion, which embeds
+    the same words as a clause, finds the vector already made (`vectors` keeps recent ones).
+    """
+    from backcare.text.normalise import sentences
+
+    text = " ".join(s.text for s in sentences(question)) or question
+    query: npt.NDArray[np.float32] = vectors.encode([text])[0]
     query.setflags(write=False)
     return query
 
