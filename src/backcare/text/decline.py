@@ -25,7 +25,8 @@ _DIAGNOSIS = re.compile(
     r"\b(?:do|have) i (?:have|got)(?! to\b)\b|\bhave i (?:got|done|pulled|slipped|herniated)\b"
     r"|\bwhat (?:do|have) i (?:have|got)\b|\btell me what (?:i have|ive got|it is|is wrong)\b"
     r"|\bdiagnos(?:e|is) (?:me|my)\b|\bwhat(?:s| is) wrong with (?:me|my)\b"
-    r"|\bcan you diagnose\b|\bwhat have i done to\b"
+    r"|\bcan (?:you|u) (?:diagnose|tell (?:me )?(?:if|whether|what) (?:i|its|it is|this is))\b"
+    r"|\bwhat have i done to\b"
 )
 _SCAN = re.compile(
     r"\b(?:read|interpret|explain|look at|check|understand) (?:my|the|this|these|an?) "
