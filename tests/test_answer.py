@@ -256,3 +256,20 @@ def test_json_parts_number_their_sources() -> None:
     assert [p["item"] for p in row["parts"]] == list(a.items)
     for p in row["parts"]:
         assert p["sources"] and all(1 <= n <= len(row["sources"]) for n in p["sources"])
+
+
+@pytest.mark.parametrize(
+    ("question", "item", "caution"),
+    [
+        ("my dad is 80 can he take ibuprofen for his back", "nsaid", "nsaid_older"),
+        ("my mum is 75 is naproxen ok", "nsaid", "nsaid_older"),
+        ("my son is 10 can he have ibuprofen for his back", "nsaid", "nsaid_children"),
+    ],
+)
+def test_a_carer_asking_about_a_medicine_gets_that_medicine(
+    question: str, item: str, caution: str
+) -> None:
+    # The carer's words ("my dad", "is 80") must not pull in another medicine's item.
+    a = answer(question, KB, mode="hybrid")
+    assert a.answered and item in a.items and caution in a.items, a.items
+    assert "relaxants_older_adults" not in a.items

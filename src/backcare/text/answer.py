@@ -13,6 +13,7 @@ import math
 import os
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Literal
 
 from backcare.findings import Citation, Finding, FindingSet, Level, Status
@@ -20,6 +21,8 @@ from backcare.knowledge.load import Knowledge, load_knowledge
 from backcare.knowledge.schema import citations
 
 Retrieval = Literal["bm25", "dense", "hybrid"]
+NAMED_MEDICINE_CONFIDENCE = 0.5  # hybrid: an item about the medicine the question names
+TOP_NAMED = 5  # ... is looked for among this many of the best-ranked items
 MAX_CAUTIONS = 2  # personal cautions added to one answer
 MIN_CONFIDENCE = 0.34  # bm25: below this word coverage the knowledge base is not trusted
 MIN_SEMANTIC_CONFIDENCE = 0.40  # hybrid/dense: the same for closeness in meaning (cosine)
@@ -322,14 +325,25 @@ def answer(
             key=lambda pair: pair[1],
         )
         answerable = confidence >= MIN_CONFIDENCE and index.in_domain(terms)
+        named: tuple[str, ...] = ()
     else:
         # Hybrid and dense: how close the question is in meaning to the chosen item, a little
         # less when the two retrievers disagree about it. Word coverage plays no part, so lay
         # wording and extra words ("my dad", "hes 82") do not sink it.
         best, best_score = ranked[0]
+        # A medicine the question names must be in the answer: "my dad is 80, can he take
+        # ibuprofen" is about ibuprofen, however close "my dad ... muscle relaxers" reads.
+        named = _named_words(question, kb)
+        about_it = [i for i, _ in ranked[:TOP_NAMED] if _mentions(index.docs[i], named)]
+        if about_it and best not in about_it:
+            best, best_score = next((i, sc) for i, sc in ranked if i == about_it[0])
         similarity = max(0.0, found.semantic[best])
         agreement = best_score if mode == "hybrid" else 1.0
         confidence = similarity * (1 - AGREEMENT_WEIGHT + AGREEMENT_WEIGHT * agreement)
+        if about_it:
+            # MiniLM knows drug names poorly ("is naproxen ok" reads like nothing much): an
+            # item about the medicine named is answer enough.
+            confidence = max(confidence, NAMED_MEDICINE_CONFIDENCE)
         answerable = confidence >= MIN_SEMANTIC_CONFIDENCE and (
             index.in_domain(terms) or similarity >= SURE_SIMILARITY
         )
@@ -338,7 +352,13 @@ def answer(
         text = " ".join(p for p in (safety, CANNOT_ANSWER) if p)
         return Answer(question, text, (), (SCOPE_CITATION,), round(confidence, 3), False, level)
     chosen = [best]
-    runner_up = next(((i, sc) for i, sc in ranked if i != best), None)
+    runner_up = next(
+        (
+            (i, sc) for i, sc in ranked
+            if i != best and (not named or _mentions(index.docs[i], named))
+        ),
+        None,
+    )  # fmt: skip
     if runner_up and _also_answers(runner_up, (best, best_score), found.semantic):
         chosen.append(runner_up[0])
     docs = [index.docs[i] for i in chosen]
@@ -476,6 +496,29 @@ def _named_treatments(question: str, kb: Knowledge) -> set[str]:
     text = f" {normalised(question)} "
     names = kb.derived("treatment_names", _treatment_names)
     return {tid for tid, words in names.items() if any(f" {w} " in text for w in words)}
+
+
+def _named_words(question: str, kb: Knowledge) -> tuple[str, ...]:
+    """The medicine names the question uses ("naproxen", "co codamol"), normalised."""
+    from backcare.text.decline import normalised
+
+    text = f" {normalised(question)} "
+    names = kb.derived("treatment_names", _treatment_names)
+    return tuple(sorted({w for words in names.values() for w in words if f" {w} " in text}))
+
+
+def _mentions(doc: Document, words: tuple[str, ...]) -> bool:
+    if not words:
+        return False
+    text = _searchable(doc)
+    return any(f" {w} " in text for w in words)
+
+
+@lru_cache(maxsize=1024)
+def _searchable(doc: Document) -> str:
+    from backcare.text.decline import normalised
+
+    return f" {normalised(doc.search_text)} "
 
 
 def _treatment_names(kb: Knowledge) -> dict[str, tuple[str, ...]]:
