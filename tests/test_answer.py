@@ -12,7 +12,14 @@ import yaml
 
 from backcare.findings import Level
 from backcare.knowledge.load import load_knowledge
-from backcare.text.answer import CANNOT_ANSWER, answer, documents
+from backcare.text.answer import (
+    CANNOT_ANSWER,
+    Retrieval,
+    answer,
+    answer_dict,
+    documents,
+    retrieval_mode,
+)
 
 from .conftest import ROOT, SHARED_CASES
 
@@ -27,16 +34,19 @@ PUBLIC = _questions(SHARED_CASES / "questions.yaml")
 OWN = _questions(ROOT / "tests" / "cases" / "questions_own.yaml")
 
 
+@pytest.mark.parametrize("mode", ["hybrid", "bm25"])
 @pytest.mark.parametrize("q", PUBLIC + OWN, ids=lambda q: str(q["id"]))
-def test_answer_holds_the_facts_and_cites(q: dict[str, object]) -> None:
-    a = answer(str(q["text"]), KB, mode="bm25")
+def test_answer_holds_the_facts_and_cites(q: dict[str, object], mode: Retrieval) -> None:
+    if mode == "bm25" and str(q["id"]).startswith(("lay", "m")):
+        pytest.skip("lay wording is what hybrid retrieval is for; bm25 is the light path")
+    a = answer(str(q["text"]), KB, mode=mode)
     text = a.text.lower()
     groups = q["must"]
     assert isinstance(groups, list)
     for group in groups:
         assert any(s.lower() in text for s in group), (group, a.text[:200])
     assert a.sources
-    assert a.answered is not bool(q.get("out_of_scope"))
+    assert a.answered is not bool(q.get("out_of_scope") or q.get("decline"))
 
 
 def test_every_document_is_cited_and_worded() -> None:
@@ -48,10 +58,34 @@ def test_every_document_is_cited_and_worded() -> None:
     "question",
     ["what is the capital of France", "how do I bake sourdough bread", "who won the world cup"],
 )
-def test_out_of_scope_is_declined_plainly(question: str) -> None:
-    a = answer(question, KB, mode="bm25")
+@pytest.mark.parametrize("mode", ["hybrid", "bm25"])
+def test_out_of_scope_is_declined_plainly(question: str, mode: Retrieval) -> None:
+    a = answer(question, KB, mode=mode)
     assert not a.answered and CANNOT_ANSWER in a.text and "clinician" in a.text
     assert a.confidence < 0.34
+
+
+def test_hybrid_is_the_default_and_bm25_the_light_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("BACKCARE_RETRIEVAL", raising=False)
+    assert retrieval_mode() == "hybrid"
+    monkeypatch.setenv("BACKCARE_RETRIEVAL", "bm25")
+    assert retrieval_mode() == "bm25"
+    monkeypatch.setenv("BACKCARE_RETRIEVAL", "nonsense")
+    assert retrieval_mode() == "hybrid"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "is it ok for my mum to take muscle relaxers shes 79",
+        "is it better to rest in bed or keep moving, my hubby says stay in bed",
+        "hot water bottle or ice pack for my bad back",
+    ],
+)
+def test_hybrid_confidence_survives_extra_lay_words(question: str) -> None:
+    # Word coverage alone sank these ("my mum", "shes 79"); meaning carries them.
+    a = answer(question, KB, mode="hybrid")
+    assert a.answered and a.confidence >= 0.4, (a.confidence, a.items)
 
 
 def test_red_flag_question_gets_triage_first() -> None:
@@ -113,3 +147,129 @@ def test_an_assessment_from_answers_loads_no_model() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize(
+    ("question", "item", "where"),
+    [
+        (
+            "how many mg of cyclobenzaprine can i take at once",
+            "decline_personal_dose",
+            "pharmacist",
+        ),
+        ("can i take 3 co-codamol instead of 2", "decline_personal_dose", "prescriber"),
+        ("is it ok to double up my naproxen dose", "decline_personal_dose", "leaflet"),
+        ("whats the right dose of ibuprofen for me im 60kg", "decline_personal_dose", "label"),
+        ("do i have a slipped disc", "decline_diagnosis", "physiotherapist"),
+        ("whats wrong with me, my back wont stop twitching", "decline_diagnosis", "GP"),
+        ("can u read my mri it says disc desiccation", "decline_scan_reading", "ordered"),
+        (
+            "my xray report says mild degenerative changes what does that mean",
+            "decline_scan_reading",
+            "ordered",
+        ),
+        ("i need a sick note for my boss", "decline_fit_note", "GP"),
+        ("can you sign me off work for a week", "decline_fit_note", "fit note"),
+        ("my ankle is swollen after running", "decline_other_body_part", "pharmacist"),
+        ("whats good for a migraine", "decline_other_body_part", "GP"),
+    ],
+)
+def test_declines_say_why_and_where_to_go(question: str, item: str, where: str) -> None:
+    a = answer(question, KB, mode="hybrid")
+    assert not a.answered and a.declined == item and a.items == (item,)
+    assert where.lower() in a.text.lower() and CANNOT_ANSWER not in a.text
+    assert any(c.source == "backcare-policy" for c in a.sources)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "whats the max paracetamol a day",
+        "how long can I take codeine for my back",
+        "do back spasms mean i have MS",
+        "do i have to stay in bed with a back spasm",
+        "my back spasm goes up into my shoulder blades",
+        "back pain and my hip hurts too",
+    ],
+)
+def test_general_questions_are_not_declined(question: str) -> None:
+    a = answer(question, KB, mode="hybrid")
+    assert a.declined is None and a.answered, (a.items, a.text[:120])
+
+
+def test_red_flag_comes_before_a_decline() -> None:
+    a = answer("how many mg of ibuprofen can i take, ive wet myself and cant feel my bum", KB)
+    assert a.declined == "decline_personal_dose"
+    assert a.triage_level is not None and a.triage_level >= Level.EMERGENCY
+    assert a.text.index("emergency") < a.text.index("pharmacist")
+
+
+@pytest.mark.parametrize(
+    ("question", "item"),
+    [
+        ("when am i ok to start deadlifting again", "return_to_sport"),
+        ("is it safe to use one of those percussion gun things on my lower back", "massage_gun"),
+        ("my 13 year old daughter hurt her back doing gymnastics", "teen_spasms"),
+        ("how can i tell a trapped nerve from a pulled muscle", "spasm_or_disc"),
+        ("pain in my side under my ribs, is it kidney or muscle", "spasm_or_kidney"),
+        ("my nan is 85 and the doctor gave her methocarbamol is that ok", "relaxants_older_adults"),
+        ("do muscle relaxers even do anything", "relaxants_work"),
+        ("pain went from 8 to 6, does that count as better", "what_is_improving"),
+        ("how many weeks until the pain is totally gone", "time_to_pain_free"),
+    ],
+)
+def test_content_gaps_are_filled(question: str, item: str) -> None:
+    a = answer(question, KB, mode="hybrid")
+    assert a.answered and item in a.items, (a.items, a.confidence)
+
+
+@pytest.mark.parametrize(
+    ("question", "caution", "fact"),
+    [
+        ("can i take ibuprofen im pregnant", "nsaid_pregnancy", "20 weeks"),
+        ("im breastfeeding, is codeine ok for my back", "opioid_breastfeeding", "breastfeeding"),
+        ("my gran is 84 can she have naproxen for her back", "nsaid_older", "over 65"),
+        ("im on warfarin can i take ibuprofen for a back spasm", "nsaid_bleeding", "bleeding"),
+    ],
+)
+def test_a_question_spanning_two_items_gets_both_each_cited(
+    question: str, caution: str, fact: str
+) -> None:
+    a = answer(question, KB, mode="hybrid")
+    assert a.answered and caution in a.items and len(a.parts) >= 2
+    assert fact.lower() in a.text.lower()
+    for part in a.parts:
+        assert part.sources
+        refs = ", ".join(str(a.sources.index(c) + 1) for c in part.sources)
+        assert f"{part.text} [{refs}]" in a.text
+
+
+def test_a_medicine_asked_about_is_not_read_as_one_already_taken() -> None:
+    # "codeine" in the question must not add the "you take another sedative" caution
+    a = answer("can i take codeine for a back spasm", KB, mode="hybrid")
+    assert "relaxant_sedatives" not in a.items
+
+
+def test_json_parts_number_their_sources() -> None:
+    a = answer("can i take ibuprofen im pregnant", KB, mode="hybrid")
+    row = answer_dict(a, KB)
+    assert [p["item"] for p in row["parts"]] == list(a.items)
+    for p in row["parts"]:
+        assert p["sources"] and all(1 <= n <= len(row["sources"]) for n in p["sources"])
+
+
+@pytest.mark.parametrize(
+    ("question", "item", "caution"),
+    [
+        ("my dad is 80 can he take ibuprofen for his back", "nsaid", "nsaid_older"),
+        ("my mum is 75 is naproxen ok", "nsaid", "nsaid_older"),
+        ("my son is 10 can he have ibuprofen for his back", "nsaid", "nsaid_children"),
+    ],
+)
+def test_a_carer_asking_about_a_medicine_gets_that_medicine(
+    question: str, item: str, caution: str
+) -> None:
+    # The carer's words ("my dad", "is 80") must not pull in another medicine's item.
+    a = answer(question, KB, mode="hybrid")
+    assert a.answered and item in a.items and caution in a.items, a.items
+    assert "relaxants_older_adults" not in a.items

@@ -182,3 +182,20 @@ def test_empty_encode_does_not_load_the_model() -> None:
         "assert not vectors.loaded()"
     )
     assert "backcare.text.minilm" not in mods
+
+
+def test_recent_texts_are_not_encoded_twice(monkeypatch: pytest.MonkeyPatch) -> None:
+    # `ask` embeds a question for retrieval and triage embeds the same words as a clause.
+    first = vectors.encode(["my back locked up on the stairs"])
+    calls: list[list[str]] = []
+    model = vectors._model()
+    original = model.encode
+
+    def counting(texts: list[str], batch_size: int = 32) -> object:
+        calls.append(list(texts))
+        return original(texts, batch_size=batch_size)
+
+    monkeypatch.setattr(model, "encode", counting)
+    again = vectors.encode(["my back locked up on the stairs", "a new clause about heat"])
+    assert calls == [["a new clause about heat"]]
+    assert (again[0] == first[0]).all() and again.flags.writeable

@@ -290,7 +290,7 @@ def ask(
     locale: LocaleOption = None,
     retrieval: Annotated[
         str | None,
-        typer.Option(help="bm25 (default), dense or hybrid (MiniLM sentence embeddings)."),
+        typer.Option(help="hybrid (default: BM25 + MiniLM, fused), bm25 (light) or dense."),
     ] = None,
 ) -> None:
     """Answer a question about back spasms from the knowledge base, with its sources."""
@@ -312,8 +312,10 @@ def ask(
             print(json.dumps(row, ensure_ascii=False), flush=True)
             continue
         print(row["answer"])
-        for src in row["sources"]:
-            print(f"  - {src['publisher'] or src['id']}, {src['title'] or ''}: {src['section']}")
+        for n, src in enumerate(row["sources"], 1):
+            print(
+                f"  [{n}] {src['publisher'] or src['id']}, {src['title'] or ''}: {src['section']}"
+            )
 
 
 @app.command()

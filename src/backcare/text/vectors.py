@@ -17,6 +17,7 @@ import hashlib
 import os
 import re
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
     from backcare.text.minilm import MiniLM
 
     Matrix = npt.NDArray[np.float32]
+    Vector = npt.NDArray[np.float32]
 
 MODEL_NAME = "all-MiniLM-L6-v2"
 DIM = 384
@@ -45,6 +47,10 @@ INSTALL_HINT = (
 _lock = threading.Lock()
 _state: dict[str, MiniLM] = {}
 _memo: dict[str, tuple[str, Matrix]] = {}  # name -> (key, matrix) of the last cached_matrix
+# text -> its vector, for the texts encoded last: `ask` embeds a question for retrieval and the
+# free-text second opinion embeds the same words as a clause; the second costs nothing.
+_recent: OrderedDict[str, Vector] = OrderedDict()
+RECENT_TEXTS = 256
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 
 
@@ -99,7 +105,21 @@ def encode(texts: Sequence[str], batch_size: int = 32) -> Matrix:
 
     if not texts:
         return np.zeros((0, DIM), dtype=np.float32)
-    return _model().encode(list(texts), batch_size=batch_size)
+    texts = list(texts)
+    with _lock:
+        known = {t: _recent[t] for t in texts if t in _recent}
+    missing = list(dict.fromkeys(t for t in texts if t not in known))
+    if missing:
+        fresh = _model().encode(missing, batch_size=batch_size)
+        with _lock:
+            for text, row in zip(missing, fresh, strict=True):
+                row = row.copy()
+                row.setflags(write=False)
+                known[text] = _recent[text] = row
+                _recent.move_to_end(text)
+            while len(_recent) > RECENT_TEXTS:
+                _recent.popitem(last=False)
+    return np.stack([known[t] for t in texts]).astype(np.float32, copy=False)
 
 
 def model_id() -> str:
