@@ -172,6 +172,15 @@ def test_an_assessment_from_answers_loads_no_model() -> None:
         ("can you sign me off work for a week", "decline_fit_note", "fit note"),
         ("my ankle is swollen after running", "decline_other_body_part", "pharmacist"),
         ("whats good for a migraine", "decline_other_body_part", "GP"),
+        ("how much ibuprofen should i give my 8 stone mum", "decline_personal_dose", "leaflet"),
+        ("is 3 paracetamol too many", "decline_personal_dose", "pharmacist"),
+        ("am i ok to take another tramadol its been 3 hours", "decline_personal_dose", "label"),
+        ("is this sciatica", "decline_diagnosis", "GP"),
+        ("think ive herniated a disc can you confirm", "decline_diagnosis", "physiotherapist"),
+        ("what does L5 S1 disc protrusion mean", "decline_scan_reading", "ordered"),
+        ("radiologist report says schmorls node", "decline_scan_reading", "ordered"),
+        ("can i get signed off for my back", "decline_fit_note", "fit note"),
+        ("my boss wants a doctors letter", "decline_fit_note", "GP"),
     ],
 )
 def test_declines_say_why_and_where_to_go(question: str, item: str, where: str) -> None:
@@ -190,6 +199,11 @@ def test_declines_say_why_and_where_to_go(question: str, item: str, where: str) 
         "do i have to stay in bed with a back spasm",
         "my back spasm goes up into my shoulder blades",
         "back pain and my hip hurts too",
+        "can i take another day off work",
+        "should i have a second opinion",
+        "whats the usual dose of ibuprofen",
+        "how often can you take paracetamol",
+        "how many times a week should i exercise",
     ],
 )
 def test_general_questions_are_not_declined(question: str) -> None:

@@ -11,15 +11,27 @@ from __future__ import annotations
 
 import re
 
+_MEDICINE = (
+    r"tablets?|pills?|doses?|capsules?|tabs?|one|paracetamol|ibuprofen|naproxen|codeine"
+    r"|co codamol|cocodamol|tramadol|cyclobenzaprine|methocarbamol|metaxalone|diazepam|nurofen"
+    r"|advil|tylenol|aleve|relaxants?|relaxers?|painkillers?"
+)
 _DOSE = re.compile(
     r"\bhow (?:many|much) (?:mg|milligrams?|mls?|tablets?|pills?|capsules?|tabs?|doses?)\b"
     r"|\b(?:what|which|right|correct|safe|my) (?:dose|dosage|amount)\b"
     r"(?!.*\b(?:max|maximum|most)\b)"
     r"|\bdose (?:for|should) (?:me|i|my)\b"
-    r"|\bcan i (?:take|have|use) (?:\d+|two|three|four|2x|double|extra|another|more)\b"
+    r"|\bcan i (?:take|have|use) (?:\d+|two|three|four|2x|double|extra|another|more)(?: \w+)? (?:"
+    + _MEDICINE
+    + r")\b"
     r"|\b(?:double|up) (?:up )?(?:the |my )?dose\b|\bdouble up\b"
     r"|\bhow often can i take\b"
     r"|\b\d+ ?(?:mg|milligrams?)\b"
+    r"|\bhow (?:many|much)\b(?: \w+){0,3} (?:should|can|do|could|shall) (?:i|we|he|she|they)"
+    r" (?:take|give|have)\b"
+    r"|\b(?:i|he|she) weighs? \d+|\b\d+ ?(?:kg|kilos?|stone|st|lbs?|pounds)\b"
+    r"|\b(?:\d+|two|three|four|five|six) \w+ too (?:many|much)\b"
+    r"|\b(?:take|have|give) (?:another|an extra|a second|a third|more) (?:" + _MEDICINE + r")\b"
 )
 _DIAGNOSIS = re.compile(
     r"\b(?:do|have) i (?:have|got)(?! to\b)\b|\bhave i (?:got|done|pulled|slipped|herniated)\b"
@@ -27,16 +39,24 @@ _DIAGNOSIS = re.compile(
     r"|\bdiagnos(?:e|is) (?:me|my)\b|\bwhat(?:s| is) wrong with (?:me|my)\b"
     r"|\bcan (?:you|u) (?:diagnose|tell (?:me )?(?:if|whether|what) (?:i|its|it is|this is))\b"
     r"|\bwhat have i done to\b"
+    r"|\bcan (?:you|u) confirm\b|\bis (?:this|it|mine) (?:sciatica|a (?:slipped|herniated|bulging)"
+    r" dis[ck]|a trapped nerve)\b"
 )
 _SCAN = re.compile(
     r"\b(?:read|interpret|explain|look at|check|understand) (?:my|the|this|these|an?) "
     r"(?:mri|scan|x ?ray|ct|report|results?|radiology)\b"
     r"|\bmy (?:mri|scan|x ?ray|ct scan|radiology|imaging)(?: report| results?)?\b"
     r"|\b(?:mri|scan|x ?ray|report|results?) (?:says?|said|shows?|showed|mentions?|found)\b"
+    r"|\b(?:radiologist|radiology|consultant s?)\b.*\b(?:report|letter|says?|said)\b"
+    r"|\b(?:protrusion|desiccation|arthropathy|schmorl s?|annular|modic|spondylolisthesis"
+    r"|stenosis|degenerative changes|l[1-5] ?(?:l[1-5]|s1))\b.*\b(?:mean|means|meaning|serious)\b"
+    r"|\bwhat (?:does|do|is) (?:a |an )?(?:\w+ ){0,3}(?:protrusion|desiccation|arthropathy"
+    r"|schmorl s? node|annular tear|modic changes?)\b"
 )
 _FIT_NOTE = re.compile(
     r"\b(?:sick|fit|doctors?|medical|gp|work) (?:note|cert|certificate|line)s?\b"
     r"|\bsign (?:me|him|her) off\b|\bnote for (?:work|my (?:job|boss|employer))\b|\bmed cert\b"
+    r"|\b(?:get|be|being) signed off\b|\b(?:doctors?|gp|medical) letter\b"
 )
 _OTHER_PART = re.compile(
     r"\b(?:knees?|ankles?|foot|feet|toes?|wrists?|elbows?|hands?|fingers?|thumbs?|shoulders?"
