@@ -185,7 +185,7 @@ def test_an_assessment_from_answers_loads_no_model() -> None:
 )
 def test_declines_say_why_and_where_to_go(question: str, item: str, where: str) -> None:
     a = answer(question, KB, mode="hybrid")
-    assert not a.answered and a.declined == item and a.items == (item,)
+    assert not a.answered and a.declined == item and a.items[0] == item
     assert where.lower() in a.text.lower() and CANNOT_ANSWER not in a.text
     assert any(c.source == "backcare-policy" for c in a.sources)
 
@@ -287,3 +287,10 @@ def test_a_carer_asking_about_a_medicine_gets_that_medicine(
     a = answer(question, KB, mode="hybrid")
     assert a.answered and item in a.items and caution in a.items, a.items
     assert "relaxants_older_adults" not in a.items
+
+
+def test_a_diagnosis_decline_adds_the_general_item_each_cited() -> None:
+    a = answer("is this a slipped disc or just a pulled muscle, tell me what i have", KB)
+    assert a.declined == "decline_diagnosis" and a.items == ("decline_diagnosis", "spasm_or_disc")
+    assert "examine" in a.text and "leg" in a.text
+    assert all(p.sources for p in a.parts)
