@@ -181,6 +181,8 @@ def test_an_assessment_from_answers_loads_no_model() -> None:
         ("radiologist report says schmorls node", "decline_scan_reading", "ordered"),
         ("can i get signed off for my back", "decline_fit_note", "fit note"),
         ("my boss wants a doctors letter", "decline_fit_note", "GP"),
+        ("my dog hurt his back jumping off the sofa", "decline_animal", "vet"),
+        ("can i give my cat some of my ibuprofen", "decline_animal", "vet"),
     ],
 )
 def test_declines_say_why_and_where_to_go(question: str, item: str, where: str) -> None:
@@ -204,6 +206,8 @@ def test_declines_say_why_and_where_to_go(question: str, item: str, where: str) 
         "whats the usual dose of ibuprofen",
         "how often can you take paracetamol",
         "how many times a week should i exercise",
+        "i hurt my back walking my dog",
+        "can i do downward dog with a back spasm",
     ],
 )
 def test_general_questions_are_not_declined(question: str) -> None:

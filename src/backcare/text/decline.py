@@ -1,15 +1,18 @@
 """Questions backcare declines on purpose, with why and where to go instead.
 
-A personal dose, a diagnosis, reading a scan, a sick note, or another part of the body: each
-gets its own knowledge-base item (topic `scope`, backcare-policy), so the decline says why and
-names who can help, rather than the generic "not covered". Detection is by pattern on the
-question, never by retrieval: the general question ("what is the maximum paracetamol a day")
-is answered, the personal one ("how many mg can I take at once") is declined.
+A personal dose, a diagnosis, reading a scan, a sick note, another part of the body, or an
+animal's back: each gets its own knowledge-base item (topic `scope`, backcare-policy), so the
+decline says why and names who can help, rather than the generic "not covered". Detection is
+by pattern on the question, never by retrieval: the general question ("what is the maximum
+paracetamol a day") is answered, the personal one ("how many mg can I take at once") is
+declined.
 """
 
 from __future__ import annotations
 
 import re
+
+from backcare.text.subject import writer_complains
 
 _MEDICINE = (
     r"tablets?|pills?|doses?|capsules?|tabs?|one|paracetamol|ibuprofen|naproxen|codeine"
@@ -68,7 +71,13 @@ _BACK = re.compile(
     r"|buttocks?|bum|bottom|shoulder blades?|ribs?|side|flank|kidneys?)\b"
 )
 
+_ANIMAL = re.compile(
+    r"\b(?:my|our|his|her|their) (?:dog|dogs|puppy|pup|cat|cats|kitten|horse|pony|pet|rabbit"
+    r"|guinea pig|hamster|ferret|dachshund|labrador|spaniel|greyhound)\b"
+)
+
 KINDS = (
+    ("decline_animal", _ANIMAL),
     ("decline_personal_dose", _DOSE),
     ("decline_scan_reading", _SCAN),
     ("decline_fit_note", _FIT_NOTE),
@@ -86,6 +95,8 @@ def declined(question: str) -> str | None:
     text = normalised(question)
     for item, pattern in KINDS:
         if pattern.search(text):
+            if item == "decline_animal" and writer_complains([text]):
+                continue  # "I hurt my back walking the dog" is about the writer
             return item
     if _OTHER_PART.search(text) and not _BACK.search(text):
         return "decline_other_body_part"
