@@ -298,3 +298,13 @@ def test_a_diagnosis_decline_adds_the_general_item_each_cited() -> None:
     assert a.declined == "decline_diagnosis" and a.items == ("decline_diagnosis", "spasm_or_disc")
     assert "examine" in a.text and "leg" in a.text
     assert all(p.sources for p in a.parts)
+
+
+def test_without_the_model_files_the_default_falls_back_to_bm25(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from backcare.text import vectors
+
+    monkeypatch.delenv("BACKCARE_RETRIEVAL", raising=False)
+    monkeypatch.setattr(vectors, "available", lambda: False)
+    assert retrieval_mode() == "bm25"
