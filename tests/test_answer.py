@@ -308,3 +308,8 @@ def test_without_the_model_files_the_default_falls_back_to_bm25(
     monkeypatch.delenv("BACKCARE_RETRIEVAL", raising=False)
     monkeypatch.setattr(vectors, "available", lambda: False)
     assert retrieval_mode() == "bm25"
+
+
+def test_a_plural_medicine_name_still_brings_its_caution() -> None:
+    a = answer("is it safe for my dad to take muscle relaxers, hes 82", KB)
+    assert "relaxant_older" in a.items

@@ -548,6 +548,7 @@ def _treatment_names(kb: Knowledge) -> dict[str, tuple[str, ...]]:
     for t in kb.base.treatments:
         if t.category.endswith("medicine"):
             words = {normalised(k) for k in t.keywords} - _GENERIC_MEDICINE_WORDS
+            words |= {f"{w}s" for w in words if not w.endswith("s")}  # "muscle relaxers"
             out[t.id] = tuple(sorted(w for w in words if w))
     return out
 
