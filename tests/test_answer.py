@@ -172,11 +172,22 @@ def test_an_assessment_from_answers_loads_no_model() -> None:
         ("can you sign me off work for a week", "decline_fit_note", "fit note"),
         ("my ankle is swollen after running", "decline_other_body_part", "pharmacist"),
         ("whats good for a migraine", "decline_other_body_part", "GP"),
+        ("how much ibuprofen should i give my 8 stone mum", "decline_personal_dose", "leaflet"),
+        ("is 3 paracetamol too many", "decline_personal_dose", "pharmacist"),
+        ("am i ok to take another tramadol its been 3 hours", "decline_personal_dose", "label"),
+        ("is this sciatica", "decline_diagnosis", "GP"),
+        ("think ive herniated a disc can you confirm", "decline_diagnosis", "physiotherapist"),
+        ("what does L5 S1 disc protrusion mean", "decline_scan_reading", "ordered"),
+        ("radiologist report says schmorls node", "decline_scan_reading", "ordered"),
+        ("can i get signed off for my back", "decline_fit_note", "fit note"),
+        ("my boss wants a doctors letter", "decline_fit_note", "GP"),
+        ("my dog hurt his back jumping off the sofa", "decline_animal", "vet"),
+        ("can i give my cat some of my ibuprofen", "decline_animal", "vet"),
     ],
 )
 def test_declines_say_why_and_where_to_go(question: str, item: str, where: str) -> None:
     a = answer(question, KB, mode="hybrid")
-    assert not a.answered and a.declined == item and a.items == (item,)
+    assert not a.answered and a.declined == item and a.items[0] == item
     assert where.lower() in a.text.lower() and CANNOT_ANSWER not in a.text
     assert any(c.source == "backcare-policy" for c in a.sources)
 
@@ -190,6 +201,13 @@ def test_declines_say_why_and_where_to_go(question: str, item: str, where: str) 
         "do i have to stay in bed with a back spasm",
         "my back spasm goes up into my shoulder blades",
         "back pain and my hip hurts too",
+        "can i take another day off work",
+        "should i have a second opinion",
+        "whats the usual dose of ibuprofen",
+        "how often can you take paracetamol",
+        "how many times a week should i exercise",
+        "i hurt my back walking my dog",
+        "can i do downward dog with a back spasm",
     ],
 )
 def test_general_questions_are_not_declined(question: str) -> None:
@@ -273,3 +291,25 @@ def test_a_carer_asking_about_a_medicine_gets_that_medicine(
     a = answer(question, KB, mode="hybrid")
     assert a.answered and item in a.items and caution in a.items, a.items
     assert "relaxants_older_adults" not in a.items
+
+
+def test_a_diagnosis_decline_adds_the_general_item_each_cited() -> None:
+    a = answer("is this a slipped disc or just a pulled muscle, tell me what i have", KB)
+    assert a.declined == "decline_diagnosis" and a.items == ("decline_diagnosis", "spasm_or_disc")
+    assert "examine" in a.text and "leg" in a.text
+    assert all(p.sources for p in a.parts)
+
+
+def test_without_the_model_files_the_default_falls_back_to_bm25(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from backcare.text import vectors
+
+    monkeypatch.delenv("BACKCARE_RETRIEVAL", raising=False)
+    monkeypatch.setattr(vectors, "available", lambda: False)
+    assert retrieval_mode() == "bm25"
+
+
+def test_a_plural_medicine_name_still_brings_its_caution() -> None:
+    a = answer("is it safe for my dad to take muscle relaxers, hes 82", KB)
+    assert "relaxant_older" in a.items

@@ -23,6 +23,7 @@ from backcare.knowledge.schema import citations
 Retrieval = Literal["bm25", "dense", "hybrid"]
 NAMED_MEDICINE_CONFIDENCE = 0.5  # hybrid: an item about the medicine the question names
 TOP_NAMED = 5  # ... is looked for among this many of the best-ranked items
+WITH_GENERAL_INFORMATION = frozenset({"decline_diagnosis"})  # declines that add a general item
 MAX_CAUTIONS = 2  # personal cautions added to one answer
 MIN_CONFIDENCE = 0.34  # bm25: below this word coverage the knowledge base is not trusted
 MIN_SEMANTIC_CONFIDENCE = 0.40  # hybrid/dense: the same for closeness in meaning (cosine)
@@ -303,13 +304,32 @@ def answer(
     kb: Knowledge | None = None,
     locale: str | None = None,
     mode: Retrieval | None = None,
+    *,
+    declines: bool = True,
 ) -> Answer:
-    """Answer one question from the knowledge base, triage first if it mentions a red flag."""
+    """Answer one question from the knowledge base, triage first if it mentions a red flag.
+
+    A question backcare declines (a personal dose, a diagnosis...) gets the decline; a request
+    for a diagnosis also gets the general item that bears on it, when there is one ("do I have
+    sciatica?" -> what tells a spasm from a nerve problem), since that is general information.
+    """
     kb = kb or load_knowledge()
     mode = mode or retrieval_mode()
-    refusal = _decline(question, kb, locale)
+    refusal = _decline(question, kb, locale) if declines else None
     if refusal is not None:
-        return refusal
+        if refusal.declined not in WITH_GENERAL_INFORMATION:
+            return refusal
+        general = answer(question, kb, locale, mode, declines=False)
+        if not general.answered:
+            return refusal
+        parts = [*refusal.parts, *(p for p in general.parts[:1])]
+        body, sources = _cited(parts)
+        safety, _ = _safety_first(question, kb, locale)
+        text = f"{safety} {body}" if safety else body
+        return Answer(
+            question, text, tuple(p.item for p in parts), sources, refusal.confidence, False,
+            refusal.triage_level, refusal.declined, tuple(parts),
+        )  # fmt: skip
     index = _index(kb)
     found = ranking(question, kb, mode)
     ranked = found.ranked
@@ -528,6 +548,7 @@ def _treatment_names(kb: Knowledge) -> dict[str, tuple[str, ...]]:
     for t in kb.base.treatments:
         if t.category.endswith("medicine"):
             words = {normalised(k) for k in t.keywords} - _GENERIC_MEDICINE_WORDS
+            words |= {f"{w}s" for w in words if not w.endswith("s")}  # "muscle relaxers"
             out[t.id] = tuple(sorted(w for w in words if w))
     return out
 
