@@ -217,10 +217,10 @@ def interview(body: InterviewRequest) -> dict[str, Any]:
 @router.post("/ask", response_model=AskResponse, responses=ERRORS)
 def ask(body: AskRequest) -> dict[str, Any]:
     """Answer a question from the knowledge base, with sources."""
-    from backcare.text.answer import answer, answer_dict
+    from backcare.text.answer import answer, answer_dict, retrieval_mode
 
     kb = load_knowledge()
-    return answer_dict(answer(body.question, kb, settings().locale, "bm25"), kb)
+    return answer_dict(answer(body.question, kb, settings().locale, retrieval_mode()), kb)
 
 
 @router.get("/questionnaire", responses=ERRORS)

@@ -239,10 +239,12 @@ async def log_entry(request: Request) -> Response:
 
 @router.get("/ask", response_class=HTMLResponse)
 def ask(request: Request, q: Annotated[str, Query(max_length=1000)] = "") -> HTMLResponse:
-    from backcare.text.answer import answer, answer_dict
+    from backcare.text.answer import answer, answer_dict, retrieval_mode
 
     result = (
-        answer_dict(answer(q, load_knowledge(), settings().locale, "bm25")) if q.strip() else None
+        answer_dict(answer(q, load_knowledge(), settings().locale, retrieval_mode()))
+        if q.strip()
+        else None
     )
     return page(request, "ask.html", q=q, result=result)
 
