@@ -135,3 +135,20 @@ def test_bad_yaml_is_a_clear_error(tmp_path: Path) -> None:
     (target / "rules.yaml").write_text("rules: [unclosed\n")
     with pytest.raises(KnowledgeError, match=r"rules\.yaml"):
         load_from(target)
+
+
+def test_the_disk_cache_key_follows_the_schema_and_the_version(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from backcare.knowledge import load
+
+    texts = load.read_texts()
+    before = load._digest(texts)
+    real = load.Path.read_bytes
+
+    def edited(self: load.Path) -> bytes:
+        data = real(self)
+        return data + b"\n# changed" if self.name == "schema.py" else data
+
+    monkeypatch.setattr(load.Path, "read_bytes", edited)
+    assert load._digest(texts) != before  # a schema edit invalidates the pickled cache

@@ -313,7 +313,16 @@ def read_texts(directory: Path = KNOWLEDGE_DIR) -> dict[str, str]:
 
 
 def _digest(texts: dict[str, str]) -> str:
-    h = hashlib.sha256(f"format{_CACHE_FORMAT}".encode())
+    """The cache key: the content, the package version and the schema's own source, so a
+    schema change can never be served stale pickled objects (no hand-bumped number to forget)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        installed = version("backcare")
+    except PackageNotFoundError:
+        installed = "source"
+    h = hashlib.sha256(f"format{_CACHE_FORMAT}|{installed}".encode())
+    h.update(Path(s.__file__).read_bytes())
     for name in FILES:
         h.update(name.encode())
         h.update(texts[name].encode())
