@@ -17,10 +17,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from backcare.conditions import holds
 from backcare.derive import with_implications
 from backcare.findings import Finding, FindingSet, Level, Status
 from backcare.knowledge.load import Knowledge
-from backcare.knowledge.schema import Condition, Rule
+from backcare.knowledge.schema import Rule
 from backcare.knowledge.schema import Screen as ScreenDef
 from backcare.triage import Disposition, triage
 
@@ -80,12 +81,15 @@ def step(
 ) -> InterviewStep:
     """The next screen to show, or the complete result, for a description and answers so far."""
     findings = with_implications(merge(text, answers), kb)
-    settled = _settled_ids(findings, answers, text)
-    settled_findings = FindingSet(f for f in findings.values() if f.id in settled)
+    # Settled: answered, stated as present by the text, or implied by one of those (38.5 C).
+    stated = FindingSet(f for f in (text or FindingSet()).values() if f.status is Status.PRESENT)
+    settled_findings = with_implications(merge(stated, answers), kb)
+    settled = frozenset(settled_findings)
     settled_level = triage(settled_findings, kb).level
     disposition = triage(findings, kb, locale)
     unsettled: list[str] = []
     chosen: Screen | None = None
+    chosen_spec: ScreenDef | None = None
     for spec in kb.base.screens:
         ids = _question_ids(kb, spec, findings, settled, settled_level)
         if all(fid in settled for fid in ids):
@@ -95,7 +99,8 @@ def step(
         if chosen is None:
             questions = tuple(_question(kb, fid, findings) for fid in ids)
             chosen = Screen(spec.id, spec.title, spec.why, spec.kind, questions)
-    if chosen is not None and _stops_before(kb, chosen.id, settled_level):
+            chosen_spec = spec
+    if chosen_spec is not None and _stops_before(chosen_spec, settled_level):
         chosen = None
     return InterviewStep(
         complete=chosen is None,
@@ -107,27 +112,11 @@ def step(
     )
 
 
-def _stops_before(kb: Knowledge, screen_id: str, settled_level: Level) -> bool:
+def _stops_before(spec: ScreenDef, settled_level: Level) -> bool:
     """True when a settled answer is already urgent enough that this screen is not needed."""
     if settled_level is Level.EMERGENCY_AMBULANCE:
         return True
-    spec = next(s for s in kb.base.screens if s.id == screen_id)
     return settled_level >= Level.EMERGENCY and not spec.life_threatening
-
-
-def _settled_ids(
-    findings: FindingSet, answers: Mapping[str, Finding], text: FindingSet | None
-) -> frozenset[str]:
-    """Answered, stated as present by the text, or implied by one of those."""
-    ids = set(answers)
-    if text is not None:
-        ids.update(f.id for f in text.values() if f.status is Status.PRESENT)
-    # A finding implied by a settled number (38.5 C -> fever) is settled too.
-    ids.update(
-        f.id for f in findings.values() if f.status is Status.PRESENT and f.id not in ids
-        and f.evidence is not None and f.evidence.startswith("answer:")
-    )  # fmt: skip
-    return frozenset(ids)
 
 
 def _question_ids(
@@ -151,7 +140,7 @@ def _follow_ups(
 ) -> list[str]:
     """What would complete a half-met rule at `at_least` or above and above the settled level,
     plus any red flag the text left uncertain that no fixed screen asks about."""
-    on_screens = {fid for s in kb.base.screens for fid in s.findings}
+    on_screens = kb.derived("interview_on_screens", _on_screens)
     # A finding a fixed screen asks is left to that screen, unless only an ambulance-level
     # rule needs it: after an emergency, the fixed screens further on are never shown.
     left_to_screens = on_screens if at_least < Level.EMERGENCY_AMBULANCE else frozenset()
@@ -170,18 +159,17 @@ def _follow_ups(
     return list(out)
 
 
+def _on_screens(kb: Knowledge) -> frozenset[str]:
+    """Every finding a fixed screen asks."""
+    return frozenset(fid for s in kb.base.screens for fid in s.findings)
+
+
 def _missing(rule: Rule, findings: FindingSet) -> list[str]:
     """The findings still needed for a rule of which at least one condition already holds."""
-    from backcare.conditions import holds
-
     met = [holds(c, findings) for c in rule.when]
     if not any(met) or all(met):
         return []
-    return [fid for c, ok in zip(rule.when, met, strict=True) if not ok for fid in _ids(c)]
-
-
-def _ids(condition: Condition) -> tuple[str, ...]:
-    return condition.finding_ids()
+    return [fid for c, ok in zip(rule.when, met, strict=True) if not ok for fid in c.finding_ids()]
 
 
 def _question(kb: Knowledge, finding_id: str, findings: FindingSet) -> ScreenQuestion:
