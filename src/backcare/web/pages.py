@@ -100,14 +100,14 @@ async def check_answer(request: Request) -> HTMLResponse:
             else:
                 missing.append(q.question)
     new_state = {"text": parsed.text, "answers": answers}
-    try:
-        service.interview(service.parse_state(new_state), kb)
+    try:  # the next page; a bad answer shows the same screen again with the error
+        next_page = _interview(request, new_state, shown + 1)
     except InputError as exc:
         return _interview(request, state, shown, error=str(exc))
     if missing:
         error = "Please answer each question, or choose “None of these”."
         return _interview(request, state, shown, error=error)
-    return _interview(request, new_state, shown + 1)
+    return next_page
 
 
 def _count(raw: str) -> int:
