@@ -199,3 +199,30 @@ def test_recent_texts_are_not_encoded_twice(monkeypatch: pytest.MonkeyPatch) -> 
     again = vectors.encode(["my back locked up on the stairs", "a new clause about heat"])
     assert calls == [["a new clause about heat"]]
     assert (again[0] == first[0]).all() and again.flags.writeable
+
+
+def test_memory_mapped_weights_give_the_same_vectors(cache_home: Path) -> None:
+    from backcare.text.minilm import MiniLM
+
+    path = cache_home / "w" / "minilm-test.npy"
+    texts = ["can't feel the loo paper when I wipe", "stiff back after gardening"]
+    plain = MiniLM(vectors.model_dir()).encode(texts)
+    first = MiniLM(vectors.model_dir(), weights_cache=path)  # prepares and writes the file
+    assert path.is_file() and path.with_suffix(".json").is_file()
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    mapped = MiniLM(vectors.model_dir(), weights_cache=path)  # reads it back, memory-mapped
+    assert isinstance(mapped.word.base, np.memmap) or isinstance(mapped.word, np.memmap)
+    assert np.array_equal(first.encode(texts), plain)
+    assert np.array_equal(mapped.encode(texts), plain)
+
+
+def test_damaged_weights_file_is_rebuilt(cache_home: Path) -> None:
+    from backcare.text.minilm import MiniLM
+
+    path = cache_home / "w" / "minilm-test.npy"
+    MiniLM(vectors.model_dir(), weights_cache=path)
+    path.write_bytes(path.read_bytes()[:1000])  # cut short
+    texts = ["my legs gave way"]
+    again = MiniLM(vectors.model_dir(), weights_cache=path).encode(texts)
+    assert np.array_equal(again, MiniLM(vectors.model_dir()).encode(texts))
+    assert path.stat().st_size > 80_000_000  # written whole again

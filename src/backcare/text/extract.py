@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from backcare import rx
 from backcare.derive import with_implications
 from backcare.findings import Finding, FindingSet, Level, Status
 from backcare.knowledge.load import Knowledge, load_knowledge
@@ -92,9 +93,9 @@ def _compile(kb: Knowledge) -> _Compiled:
         fps.append(
             _FindingPatterns(
                 id=f.id,
-                strong=tuple(re.compile(p, flags) for p in f.patterns),
-                vague=tuple(re.compile(p, flags) for p in f.mentions),
-                values=tuple(re.compile(p, flags) for p in f.value_patterns),
+                strong=tuple(rx.compile(p, flags) for p in f.patterns),
+                vague=tuple(rx.compile(p, flags) for p in f.mentions),
+                values=tuple(rx.compile(p, flags) for p in f.value_patterns),
                 ignore=frozenset(f.ignore_context),
             )
         )
@@ -104,7 +105,7 @@ def _compile(kb: Knowledge) -> _Compiled:
     terminators: list[_Cue] = []
     pseudo: list[re.Pattern[str]] = []
     for cue in kb.base.cues:
-        compiled = [re.compile(p, flags) for p in cue.patterns]
+        compiled = [rx.compile(p, flags) for p in cue.patterns]
         if cue.kind == "pseudo":
             pseudo.extend(compiled)
             continue

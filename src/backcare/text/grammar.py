@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from backcare import rx
 from backcare.knowledge.schema import Grammar
 
 # Words between a part and its sensation that change what the pair means ("my leg is not
@@ -52,7 +53,7 @@ class CompiledGrammar:
 
 def compile_grammar(grammar: Grammar) -> CompiledGrammar:
     def alternation(patterns: tuple[str, ...]) -> re.Pattern[str]:
-        return re.compile(r"\b(?:" + "|".join(patterns) + r")\b")
+        return rx.compile(r"\b(?:" + "|".join(patterns) + r")\b")
 
     return CompiledGrammar(
         window=grammar.window,

@@ -59,14 +59,117 @@ def _gelu(x: Array) -> Array:
     return x
 
 
+BLOCK_ARRAYS = (
+    "qkv_w", "qkv_b", "out_w", "out_b", "ln1_w", "ln1_b",
+    "in_w", "in_b", "ff_w", "ff_b", "ln2_w", "ln2_b",
+)  # fmt: skip
+
+
+def _prepare(model_dir: Path, layers: int) -> dict[str, Array]:
+    """The checkpoint's tensors rearranged for the forward pass (float32, C-contiguous)."""
+    import numpy as np
+    from safetensors.numpy import load_file
+
+    raw = load_file(str(model_dir / "model.safetensors"))
+    w = {k.removeprefix("bert."): v.astype(np.float32, copy=False) for k, v in raw.items()}
+    out: dict[str, Array] = {
+        "word": w["embeddings.word_embeddings.weight"],
+        # Position and token-type (always type 0) embeddings are added together once.
+        "position": w["embeddings.position_embeddings.weight"]
+        + w["embeddings.token_type_embeddings.weight"][0],
+        "embed_norm_w": w["embeddings.LayerNorm.weight"],
+        "embed_norm_b": w["embeddings.LayerNorm.bias"],
+    }
+    for i in range(layers):
+        p = f"encoder.layer.{i}"
+        att = f"{p}.attention"
+        # One (384, 1152) matmul for query, key and value; weights stored (in, out) so that
+        # x @ W needs no transpose per call.
+        names = ("query", "key", "value")
+        qkv_w = np.concatenate([w[f"{att}.self.{n}.weight"] for n in names]).T
+        block = {
+            "qkv_w": qkv_w,
+            "qkv_b": np.concatenate([w[f"{att}.self.{n}.bias"] for n in names]),
+            "out_w": w[f"{att}.output.dense.weight"].T,
+            "out_b": w[f"{att}.output.dense.bias"],
+            "ln1_w": w[f"{att}.output.LayerNorm.weight"],
+            "ln1_b": w[f"{att}.output.LayerNorm.bias"],
+            "in_w": w[f"{p}.intermediate.dense.weight"].T,
+            "in_b": w[f"{p}.intermediate.dense.bias"],
+            "ff_w": w[f"{p}.output.dense.weight"].T,
+            "ff_b": w[f"{p}.output.dense.bias"],
+            "ln2_w": w[f"{p}.output.LayerNorm.weight"],
+            "ln2_b": w[f"{p}.output.LayerNorm.bias"],
+        }
+        out.update({f"{i}.{k}": v for k, v in block.items()})
+    return {k: np.ascontiguousarray(v, dtype=np.float32) for k, v in out.items()}
+
+
+def _cached_weights(model_dir: Path, layers: int, path: Path | None) -> dict[str, Array]:
+    """`_prepare`, from one flat float32 .npy file (memory-mapped) with a JSON index beside it.
+
+    A missing, damaged or mismatched file is rebuilt; a cache that cannot be written only costs
+    the rearranging next time."""
+    import numpy as np
+
+    if path is not None:
+        try:
+            index = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+            flat = np.load(path, mmap_mode="r", allow_pickle=False)
+            if flat.dtype == np.float32 and flat.ndim == 1 and flat.size == index["size"]:
+                return {
+                    name: flat[start : start + math.prod(shape)].reshape(shape)
+                    for name, (start, shape) in index["arrays"].items()
+                }
+        except (OSError, ValueError, KeyError, TypeError):
+            pass  # rebuilt below
+    weights = _prepare(model_dir, layers)
+    if path is not None:
+        _write_weights(path, weights)
+    return weights
+
+
+def _write_weights(path: Path, weights: dict[str, Array]) -> None:
+    import os
+
+    import numpy as np
+
+    arrays: dict[str, tuple[int, list[int]]] = {}
+    offset = 0
+    for name, arr in weights.items():
+        arrays[name] = (offset, list(arr.shape))
+        offset += arr.size
+    flat = np.concatenate([arr.ravel() for arr in weights.values()])
+    index = json.dumps({"size": offset, "arrays": arrays})
+    tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp")
+    tmp_index = tmp.with_suffix(".json.tmp")
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as fh:
+            np.save(fh, flat, allow_pickle=False)
+        fd = os.open(tmp_index, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(index)
+        # The index goes in last: a reader that finds it finds the matching weights.
+        path.with_suffix(".json").unlink(missing_ok=True)
+        os.replace(tmp, path)
+        os.replace(tmp_index, path.with_suffix(".json"))
+    except OSError:
+        tmp.unlink(missing_ok=True)
+        tmp_index.unlink(missing_ok=True)
+
+
 class MiniLM:
     """Encode sentences to unit vectors (384 dimensions, float32)."""
 
     dim = 384
 
-    def __init__(self, model_dir: Path, max_tokens: int = MAX_TOKENS) -> None:
-        import numpy as np
-        from safetensors.numpy import load_file
+    def __init__(
+        self, model_dir: Path, max_tokens: int = MAX_TOKENS, weights_cache: Path | None = None
+    ) -> None:
+        """Load the model in `model_dir`. With `weights_cache` (a file path), the weights are
+        kept there in the layout the forward pass uses and memory-mapped from then on: a cold
+        start touches only the pages it needs instead of reading and rearranging 90 MB."""
         from threadpoolctl import ThreadpoolController
         from tokenizers import Tokenizer
 
@@ -75,41 +178,13 @@ class MiniLM:
         self.layers = int(config["num_hidden_layers"])
         self.eps = float(config["layer_norm_eps"])
         self.dim = int(config["hidden_size"])
-        raw = load_file(str(model_dir / "model.safetensors"))
-        w = {k.removeprefix("bert."): v.astype(np.float32, copy=False) for k, v in raw.items()}
-        self.word = w["embeddings.word_embeddings.weight"]
-        # Position and token-type (always type 0) embeddings are added together once.
-        self.position = (
-            w["embeddings.position_embeddings.weight"]
-            + (w["embeddings.token_type_embeddings.weight"][0])
-        )
-        self.embed_norm = (w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"])
-        self.blocks: list[dict[str, Array]] = []
-        for i in range(self.layers):
-            p = f"encoder.layer.{i}"
-            att = f"{p}.attention"
-            # One (384, 1152) matmul for query, key and value; weights stored (in, out) so that
-            # x @ W needs no transpose per call.
-            qkv_w = np.concatenate(
-                [w[f"{att}.self.{n}.weight"] for n in ("query", "key", "value")]
-            ).T
-            qkv_b = np.concatenate([w[f"{att}.self.{n}.bias"] for n in ("query", "key", "value")])
-            self.blocks.append(
-                {
-                    "qkv_w": np.ascontiguousarray(qkv_w),
-                    "qkv_b": qkv_b,
-                    "out_w": np.ascontiguousarray(w[f"{att}.output.dense.weight"].T),
-                    "out_b": w[f"{att}.output.dense.bias"],
-                    "ln1_w": w[f"{att}.output.LayerNorm.weight"],
-                    "ln1_b": w[f"{att}.output.LayerNorm.bias"],
-                    "in_w": np.ascontiguousarray(w[f"{p}.intermediate.dense.weight"].T),
-                    "in_b": w[f"{p}.intermediate.dense.bias"],
-                    "ff_w": np.ascontiguousarray(w[f"{p}.output.dense.weight"].T),
-                    "ff_b": w[f"{p}.output.dense.bias"],
-                    "ln2_w": w[f"{p}.output.LayerNorm.weight"],
-                    "ln2_b": w[f"{p}.output.LayerNorm.bias"],
-                }
-            )
+        w = _cached_weights(model_dir, self.layers, weights_cache)
+        self.word = w["word"]
+        self.position = w["position"]
+        self.embed_norm = (w["embed_norm_w"], w["embed_norm_b"])
+        self.blocks = [
+            {name: w[f"{i}.{name}"] for name in BLOCK_ARRAYS} for i in range(self.layers)
+        ]
         # One BLAS thread: a clause's matmuls are too small to share, and on a busy machine
         # OpenBLAS threads waiting on each other made encoding 2-5 times slower (bench/embed.py).
         self._blas = ThreadpoolController().select(user_api="blas")

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from backcare.knowledge.load import KNOWLEDGE_DIR
@@ -92,16 +93,72 @@ def bank_errors(finding_ids: set[str], red_flags: set[str]) -> list[str]:
 
 @cache
 def load_bank() -> Bank:
+    """The bank, parsed once per content: YAML parsing took 50 ms of a cold start, so the
+    parsed rows are kept as JSON beside the bank's embeddings, keyed by the file's hash."""
     import hashlib
 
+    digest = hashlib.sha256(BANK_FILE.read_bytes()).hexdigest()[:16]
+    cached = _read_parsed(digest)
+    if cached is not None:
+        return cached
     data = read_bank()
     rows = [(str(e["finding"]), str(x)) for e in data["bank"] for x in e["examples"]]
     # Embeddings barely tell "can feel" from "can't feel", so the ordinary phrasings that are
     # denials of a red flag would cancel the red flag itself: negation is the context cues'
     # job, and those phrasings stay out of the comparison.
     benign = tuple(str(x) for x in data.get("benign") or [] if not _DENIAL.search(str(x).lower()))
-    digest = hashlib.sha256(BANK_FILE.read_bytes()).hexdigest()[:16]
-    return Bank(tuple(f for f, _ in rows), tuple(x for _, x in rows), benign, digest)
+    bank = Bank(tuple(f for f, _ in rows), tuple(x for _, x in rows), benign, digest)
+    _write_parsed(bank)
+    return bank
+
+
+def _parsed_path(digest: str) -> Path | None:
+    import os
+
+    if os.environ.get("BACKCARE_NO_CACHE"):
+        return None
+    from backcare.text.vectors import cache_dir
+
+    return cache_dir() / f"redflag-bank-{digest}.json"
+
+
+def _read_parsed(digest: str) -> Bank | None:
+    import json
+
+    path = _parsed_path(digest)
+    if path is None:
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        findings, examples, benign = data["findings"], data["examples"], data["benign"]
+        if len(findings) != len(examples) or not all(
+            isinstance(x, str) for x in (*findings, *examples, *benign)
+        ):
+            return None
+        return Bank(tuple(findings), tuple(examples), tuple(benign), digest)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _write_parsed(bank: Bank) -> None:
+    import json
+    import os
+
+    path = _parsed_path(bank.digest)
+    if path is None:
+        return
+    data = {"findings": bank.findings, "examples": bank.examples, "benign": bank.benign}
+    tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as fh:
+            json.dump(data, fh)
+        os.replace(tmp, path)
+        for old in path.parent.glob("redflag-bank-*.json"):
+            if old != path:
+                old.unlink(missing_ok=True)
+    except OSError:
+        tmp.unlink(missing_ok=True)
 
 
 @cache

@@ -90,8 +90,20 @@ def _model() -> MiniLM:
             os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
             from backcare.text.minilm import MiniLM
 
-            _state["model"] = MiniLM(model_dir())
+            _state["model"] = MiniLM(model_dir(), weights_cache=_weights_path())
         return _state["model"]
+
+
+def _weights_path() -> Path | None:
+    """Where the model's weights are kept ready to memory-map (None with BACKCARE_NO_CACHE).
+    Older files (another model or encoder version) are removed when a new one is due."""
+    if os.environ.get("BACKCARE_NO_CACHE"):
+        return None
+    path = cache_dir() / f"minilm-{model_id()[:32]}.npy"
+    if not path.is_file() and path.parent.is_dir():
+        for old in path.parent.glob("minilm-*"):
+            old.unlink(missing_ok=True)
+    return path
 
 
 def encode(texts: Sequence[str], batch_size: int = 32) -> Matrix:
