@@ -308,8 +308,12 @@ def _sentence_mentions(
             for m in pattern.finditer(s):
                 value = _value(fp.id, m)
                 if value is not None:
+                    # A group named `at` marks the words that carry the value ("my dad , 78"
+                    # -> "78"): the person word before it stays a cue, so in a writer's own
+                    # complaint a relative's age reads as someone else's.
+                    at = m.span("at") if "at" in m.re.groupindex and m.group("at") else m
                     out.append(
-                        _mention(fp, m, Status.PRESENT, value, sentence, original, cues, terms)
+                        _mention(fp, at, Status.PRESENT, value, sentence, original, cues, terms)
                     )
     if c.grammar is not None and c.by_id is not None:
         for hit in hits(s, c.grammar):

@@ -1,0 +1,105 @@
+"""Red flags said the way people say them: the lay vocabulary added after blind batch 3.
+
+Phrasings here are our own, written for each kind of wording the blind batch showed we missed
+(a relative's age, confusion described by what the person does, coordination, sexual function,
+pressing on the spine, night sweats, pain that rest does not change...). Each is checked both
+ways: the finding is read, and the same words denied or about someone else are not."""
+
+from __future__ import annotations
+
+import pytest
+
+from backcare.findings import Level, Status
+from backcare.knowledge.load import load_knowledge
+from backcare.text.extract import extract
+from backcare.text.triage import triage_text
+
+KB = load_knowledge()
+
+
+def _status(text: str, finding: str) -> Status | None:
+    f = extract(text, KB, use_semantic=False).findings.get(finding)
+    return f.status if f is not None else None
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("my gran keeps asking me who I am and her back is killing her", "confusion"),
+        ("he doesn't recognise me this morning, back pain for a week", "confusion"),
+        ("dad keeps calling me by the wrong name since his back went", "confusion"),
+        ("she's talking gibberish on the phone and has a bad back", "slurred_speech"),
+        ("my husband sounds drunk but hasn't touched a drop, his back is sore", "slurred_speech"),
+        ("since this morning I can't walk in a straight line, back aches", "balance_loss"),
+        ("I keep banging into the walls in the hallway", "balance_loss"),
+        ("my left hand won't do what I tell it to", "balance_loss"),
+        ("erections don't happen any more since the back pain started", "sexual_dysfunction"),
+        ("making love just feels numb since my back went", "sexual_dysfunction"),
+        ("when I press on the knobbly bits of my spine it really hurts", "spinal_tenderness"),
+        ("soaked the sheets every night this week and my back is agony", "chills"),
+        ("the pain never lets up, lower back", "constant_rest_pain"),
+        ("resting or walking about makes no difference to it", "constant_rest_pain"),
+        ("it aches day and night without a break", "constant_rest_pain"),
+        ("nights are the worst with my back", "night_pain"),
+        ("it keeps me awake, my back", "night_pain"),
+        ("I sat down really hard on a garden chair and my back hurts", "minor_fall"),
+        ("she landed heavily on her bottom on the kitchen floor", "minor_fall"),
+        ("32 weeks and my back tightens up and then eases off", "contraction_pain"),
+        (
+            "there was some bright red blood on the tissue and I'm 20 weeks",
+            "pregnancy_bleeding_or_fluid",
+        ),
+        ("the tingling goes a bit further every day", "neuro_progressive"),
+        ("the worst pain I have ever felt, low back", "severe_pain"),
+        ("it felt like something tore inside my back", "tearing_pain"),
+        ("I'm still injecting, and my back is sore", "iv_drug_use"),
+        ("bent to pick up the baby and felt my back go", "sudden_onset"),
+        ("I'd like to talk to someone about the stress that sets my back off", "wants_treatment"),
+        ("the pain is at the level of my bra strap", "middle_back"),
+        ("pain under my ribs at the back on the right", "flank_pain"),
+        ("the top of my foot: I don't feel it when I touch it", "limb_numbness"),
+    ],
+)
+def test_lay_wording_is_read(text: str, finding: str) -> None:
+    assert _status(text, finding) in (Status.PRESENT, Status.UNKNOWN), text
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("I inject insulin twice a day; the back went lifting a crate", "iv_drug_use"),
+        ("this is the first time in my life I've had a bad back", "recurrent_spasms"),
+        (
+            "pressed along my spine and the bones don't hurt at all, just the muscle",
+            "spinal_tenderness",
+        ),
+        ("on the left side of my lower back, a dull ache", "flank_pain"),
+    ],
+)
+def test_look_alike_wording_is_not_read(text: str, finding: str) -> None:
+    assert _status(text, finding) in (None, Status.ABSENT), text
+
+
+@pytest.mark.parametrize(
+    ("text", "age"),
+    [
+        ("My dad, 78, fell off a ladder and his back hurts badly", 78),
+        ("my nan is 91 and her back went when she bent over", 91),
+        ("Grandad (84) has had back ache since Sunday", 84),
+        ("my son is 14 and hurt his back at rugby", 14),
+    ],
+)
+def test_a_carers_text_gives_the_patients_age(text: str, age: int) -> None:
+    f = extract(text, KB, use_semantic=False).findings.get("age")
+    assert f is not None and f.status is Status.PRESENT and f.value == age
+
+
+def test_a_relatives_age_beside_my_own_complaint_is_not_mine() -> None:
+    f = extract("My mum is 80 and I hurt my back lifting her", KB, use_semantic=False)
+    age = f.findings.get("age")
+    assert age is None or age.status is not Status.PRESENT
+
+
+def test_an_older_relative_after_a_sudden_strain_is_seen_within_a_day() -> None:
+    text = "my grandad is 82 and felt something go in his back lifting a bag of logs"
+    assert triage_text(text, KB).disposition.level >= Level.CONSULTATION_24H
