@@ -313,3 +313,25 @@ def test_without_the_model_files_the_default_falls_back_to_bm25(
 def test_a_plural_medicine_name_still_brings_its_caution() -> None:
     a = answer("is it safe for my dad to take muscle relaxers, hes 82", KB)
     assert "relaxant_older" in a.items
+
+
+def test_our_bm25_scores_as_bm25s_does() -> None:
+    # The in-house BM25 replaced bm25s at run time (its import cost 240 ms of a cold start);
+    # bm25s stays a dev dependency so that this test can hold the two to the same scores.
+    bm25s = pytest.importorskip("bm25s")
+    import random
+
+    from backcare.text.answer import BM25, _index
+
+    index = _index(KB)
+    corpus = [index.tokens(d.search_text) for d in index.docs]
+    theirs = bm25s.BM25()
+    theirs.index(corpus, show_progress=False)
+    ours = BM25(corpus)
+    vocab = sorted({t for d in corpus for t in d})
+    rng = random.Random(7)
+    for _ in range(200):
+        query = rng.sample(vocab, rng.randint(1, 6))
+        query += query[:1]  # a repeated word counts twice in both
+        expected = [float(x) for x in theirs.get_scores(query)]
+        assert ours.scores(query) == pytest.approx(expected, rel=1e-5, abs=1e-6)

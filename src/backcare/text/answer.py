@@ -134,18 +134,46 @@ _STOP = frozenset(
 )
 
 
+class BM25:
+    """Okapi BM25, Lucene's variant (the `bm25s` default: k1 1.5, b 0.75, idf
+    log(1 + (N - df + 0.5) / (df + 0.5))), over a corpus of a few hundred short documents.
+
+    Written out because importing `bm25s` (numpy, scipy-style sparse code, tqdm) cost 240 ms of
+    every cold `backcare ask`, while scoring a question against this corpus is a dictionary walk;
+    tests/test_answer.py pins the same scores as `bm25s`."""
+
+    def __init__(self, corpus: list[list[str]], k1: float = 1.5, b: float = 0.75) -> None:
+        from collections import Counter
+
+        self.n = len(corpus)
+        average = sum(len(d) for d in corpus) / self.n if self.n else 1.0
+        df = Counter(t for d in corpus for t in set(d))
+        self.postings: dict[str, list[tuple[int, float]]] = {}
+        for i, doc in enumerate(corpus):
+            norm = k1 * (1 - b + b * len(doc) / (average or 1.0))
+            for term, tf in Counter(doc).items():
+                idf = math.log(1 + (self.n - df[term] + 0.5) / (df[term] + 0.5))
+                self.postings.setdefault(term, []).append((i, idf * tf / (tf + norm)))
+
+    def scores(self, query: list[str]) -> list[float]:
+        """Each document's score for the query's terms (a repeated term counts each time)."""
+        out = [0.0] * self.n
+        for term in query:
+            for i, score in self.postings.get(term, ()):
+                out[i] += score
+        return out
+
+
 class _Index:
     """BM25 over the documents, plus what is needed to judge how well a question is covered."""
 
     def __init__(self, kb: Knowledge) -> None:
-        import bm25s
         import Stemmer
 
         self.docs = documents(kb)
         self._stemmer = Stemmer.Stemmer("english")
         corpus = [self.tokens(d.search_text) for d in self.docs]
-        self.bm25 = bm25s.BM25()
-        self.bm25.index(corpus, show_progress=False)
+        self.bm25 = BM25(corpus)
         self.doc_terms = [frozenset(c) for c in corpus]
         n = len(corpus)
         df: dict[str, int] = {}
@@ -214,8 +242,7 @@ class _Index:
         ids = [self.vocab[t] for t in query_terms if t in self.vocab]
         if not ids:
             return [0.0] * len(self.docs)
-        raw = self.bm25.get_scores(query_terms)
-        return [float(x) for x in raw]
+        return self.bm25.scores(query_terms)
 
     def coverage(self, query_terms: list[str], doc: int) -> float:
         """IDF-weighted share of the question's words that the document contains."""
@@ -469,8 +496,11 @@ _AGE = re.compile(
 
 
 def _with_age(question: str, findings: FindingSet) -> FindingSet:
-    """The age a question gives ("my dad is 82", "shes 79"), for age-bound cautions."""
-    if findings.get("age") is not None:
+    """The age a question gives ("my dad is 82", "shes 79"), for age-bound cautions: in a
+    question the person asked about is the one the caution is for, so a relative's age, which
+    free text reads as someone else's, counts here."""
+    known = findings.get("age")
+    if known is not None and known.status is Status.PRESENT:
         return findings
     match = _AGE.search(question.lower().replace("'", " "))
     if match is None:

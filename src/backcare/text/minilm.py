@@ -185,9 +185,12 @@ class MiniLM:
         self.blocks = [
             {name: w[f"{i}.{name}"] for name in BLOCK_ARRAYS} for i in range(self.layers)
         ]
-        # One BLAS thread: a clause's matmuls are too small to share, and on a busy machine
-        # OpenBLAS threads waiting on each other made encoding 2-5 times slower (bench/embed.py).
+        # One BLAS thread for the whole process: a clause's matmuls, and the comparisons with
+        # the banks after them, are too small to share, and on a busy machine OpenBLAS threads
+        # waiting on each other made encoding 2-5 times slower (bench/embed.py) and scoring a
+        # clause against the red-flag bank 13 times slower (20 ms instead of 1.5 ms).
         self._blas = ThreadpoolController().select(user_api="blas")
+        self._blas_limit = self._blas.limit(limits=1)  # kept: the limit lasts while it lives
         self.tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
         # tokenizer.json pads every input to 128; encode() pads each batch itself instead.
         self.tokenizer.enable_truncation(max_tokens)
@@ -216,7 +219,7 @@ class MiniLM:
             return out
         ids = [e.ids for e in self.tokenizer.encode_batch(list(texts))]
         order = sorted(range(len(texts)), key=lambda i: len(ids[i]))
-        with self._blas.limit(limits=1):
+        with self._blas.limit(limits=1):  # in case something raised the limit since
             start = 0
             while start < len(order):
                 end = start + 1
