@@ -350,7 +350,7 @@ def answer(
         if not general.answered:
             return refusal
         parts = [*refusal.parts, *(p for p in general.parts[:1])]
-        body, sources = _cited(parts)
+        body, sources = cited(parts)
         safety, _ = _safety_first(question, kb, locale)
         text = f"{safety} {body}" if safety else body
         return Answer(
@@ -411,7 +411,7 @@ def answer(
     docs = [index.docs[i] for i in chosen]
     parts = [Part(d.id, f"{d.title}: {d.text}", d.sources) for d in docs]
     parts += _personal_cautions(question, docs, findings, kb)
-    body, sources = _cited(parts)
+    body, sources = cited(parts)
     text = f"{safety} {body}" if safety else body
     return Answer(
         question, text, tuple(p.item for p in parts), sources,
@@ -419,7 +419,7 @@ def answer(
     )  # fmt: skip
 
 
-def _cited(parts: list[Part]) -> tuple[str, tuple[Citation, ...]]:
+def cited(parts: list[Part]) -> tuple[str, tuple[Citation, ...]]:
     """The parts' text, each followed by the numbers of its sources ("[1, 3]"), and the
     sources in the order first cited."""
     numbers: dict[tuple[str, str], int] = {}
@@ -454,7 +454,7 @@ def _decline(question: str, kb: Knowledge, locale: str | None) -> Answer | None:
         return None
     safety, level = _safety_first(question, kb, locale)
     part = Part(item.id, f"{item.title}: {item.text}", citations([item]))
-    body, sources = _cited([part])
+    body, sources = cited([part])
     text = f"{safety} {body}" if safety else body
     return Answer(question, text, (item.id,), sources, 1.0, False, level, item.id, (part,))
 
