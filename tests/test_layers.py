@@ -105,6 +105,10 @@ def test_the_graph_sees_the_cli_modules() -> None:
     assert "backcare.service.diary" in imports_of("backcare.cli.diary")
 
 
+def test_no_import_cycles_anywhere_in_src() -> None:
+    assert cycles() == []
+
+
 def test_no_import_cycles_in_the_cli_package() -> None:
     cli = [c for c in cycles() if any(m.startswith("backcare.cli") for m in c)]
     assert cli == []

@@ -28,7 +28,7 @@ from backcare.errors import InputError, NotFoundError
 from backcare.findings import Finding, Level
 from backcare.interop.records import EntryRecord, EpisodeRecord, FindingRecord
 from backcare.knowledge.load import Knowledge, load_knowledge
-from backcare.progress import DoseRecord, PainPoint, Progress, assess_progress
+from backcare.progress import Dose, PainPoint, Progress, assess_progress
 from backcare.recovery import RecoveryEstimate
 from backcare.store import stored
 from backcare.store.models import Entry, Episode, MedicineDose, Person
@@ -209,7 +209,7 @@ def progress(
         today,
         start_pain_known=stored.recovery(ep.recovery).start_pain_known,
         episodes_this_year=int(count or 1),
-        doses=[DoseRecord(name, _aware(at)) for name, at in doses],
+        doses=[Dose(name, _aware(at)) for name, at in doses],
         kb=kb,
     )
     if result.escalation is not None:
