@@ -18,7 +18,7 @@ from backcare.assessment import assess
 from backcare.diary import Dose, EntryInput
 from backcare.interop.fhir import bundle
 from backcare.interop.ics import calendar
-from backcare.interop.records import EpisodeRecord, from_export
+from backcare.interop.records import EpisodeRecord
 from backcare.interop.report import html, pdf
 from backcare.questionnaire import parse_answers
 from backcare.store import repo
@@ -36,7 +36,7 @@ def episode(entries: int = 100) -> EpisodeRecord:
             entry = EntryInput(at, 7 - (i * 6) // entries, note="better after heat",
                                doses=(Dose("ibuprofen", at),))  # fmt: skip
             repo.add_entry(s, person, ep, entry, now)
-        return from_export(person.name, repo.episode_dict(ep))
+        return repo.record(ep, person.name)
 
 
 def timed(build: Callable[[], object]) -> tuple[float, float]:

@@ -18,33 +18,20 @@ from typing import Any
 
 import yaml
 
-from backcare import service
-from backcare.findings import Finding
+from backcare import service, simulated
 from backcare.interview import step
 from backcare.knowledge.load import load_knowledge
 from backcare.questionnaire import parse_answer
 from backcare.text.extract import extract
 
 ROOT = Path(__file__).resolve().parent.parent
-EVERYDAY = {"pain_score": 5, "age": 40, "pain_duration_days": 3}
 
 
 def play(kb: Any, text: str | None, present: set[str], values: dict[str, Any]) -> int:
-    findings = extract(text, kb).findings if text else None
-    answers: dict[str, Finding] = {}
-    for shown in range(40):
-        s = step(kb, answers, findings)
-        if s.complete or s.screen is None:
-            return shown
-        for q in s.screen.questions:
-            if q.prefilled is not None:
-                raw: Any = q.prefilled
-            elif q.answer_type == "number":
-                raw = values.get(q.finding, EVERYDAY.get(q.finding, q.minimum))
-            else:
-                raw = q.finding in present
-            answers[q.finding] = parse_answer(q.finding, raw, kb)
-    return 40
+    try:
+        return simulated.play(kb, text, present, values)[1]
+    except RuntimeError:
+        return simulated.MAX_SCREENS
 
 
 def main() -> None:

@@ -62,7 +62,7 @@ def test_red_flag_note_escalates_and_says_so(run, tmp_path: Path) -> None:  # ty
     assert r.returncode == 0
     assert "warning sign" in r.stdout and "emergency department" in r.stdout.lower()
     listing = json.loads(run("episode", "list", "--json").stdout)
-    assert listing[0]["level"] == "emergency"
+    assert listing[0]["current_level"] == "emergency" and listing[0]["level"] == "self_care"
 
 
 @pytest.mark.parametrize(

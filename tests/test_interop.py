@@ -16,7 +16,7 @@ from backcare.assessment import assess
 from backcare.diary import Dose, EntryInput
 from backcare.interop.fhir import bundle, questionnaire, validate
 from backcare.interop.ics import calendar
-from backcare.interop.records import EpisodeRecord, from_export
+from backcare.interop.records import EpisodeRecord
 from backcare.interop.report import html, pdf
 from backcare.knowledge.load import Knowledge
 from backcare.questionnaire import intake, parse_answers
@@ -45,7 +45,7 @@ def record(tmp_path_factory: pytest.TempPathFactory) -> EpisodeRecord:
                 at, pain, stiffness=6 - day // 2, spasms_per_day=5 - day // 2, note=note,
                 doses=(Dose("ibuprofen", at), Dose("co-codamol", at)),
             ), NOW)  # fmt: skip
-        return from_export(person.name, repo.episode_dict(ep))
+        return repo.record(ep, person.name)
 
 
 def _resources(b: dict) -> dict[str, list[dict]]:  # type: ignore[type-arg]
@@ -240,7 +240,7 @@ def test_progress_escalation_reaches_every_export(tmp_path: Path) -> None:
             at = datetime.combine(onset + timedelta(days=day), datetime.min.time(), UTC)
             repo.add_entry(s, person, ep, EntryInput(at + timedelta(hours=9), pain), NOW)
         assert repo.progress(s, person, ep, TODAY).status == "worse"
-        record = from_export(person.name, repo.episode_dict(ep))
+        record = repo.record(ep, person.name)
     assert record.current_level == "consultation" and record.escalation_reason
     risk = _resources(bundle(record))["RiskAssessment"][0]
     assert risk["prediction"][0]["qualitativeRisk"]["coding"][0]["code"] == "consultation"

@@ -10,10 +10,10 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from backcare import simulated
 from backcare.findings import Finding, Level, Status
 from backcare.interview import InterviewStep, step
 from backcare.knowledge.load import load_knowledge
-from backcare.questionnaire import parse_answer
 from backcare.text.extract import extract
 from backcare.triage import triage
 
@@ -21,7 +21,6 @@ from .conftest import SHARED_CASES
 
 KB = load_knowledge()
 MAX_SCREENS = 12
-EVERYDAY = {"pain_score": 5, "age": 40, "pain_duration_days": 3}
 ON_SCREENS = sorted({f for s in KB.base.screens for f in s.findings})
 VIGNETTES = yaml.safe_load((SHARED_CASES / "triage.yaml").read_text())["cases"]
 
@@ -32,27 +31,7 @@ def play(
     values: dict[str, float] | None = None,
     seen: dict[str, Any] | None = None,
 ) -> tuple[InterviewStep, int]:
-    """A truthful person: yes to what is in `present`, no otherwise, numbers from `values`;
-    keeps what the description pre-filled. Returns the last step and the screens shown."""
-    findings = extract(text, KB).findings if text else None
-    answers: dict[str, Finding] = {}
-    values = values or {}
-    for shown in range(40):
-        s = step(KB, answers, findings)
-        if s.complete:
-            return s, shown
-        assert s.screen is not None
-        for q in s.screen.questions:
-            if seen is not None:
-                seen[q.finding] = q.prefilled
-            if q.prefilled is not None:
-                raw: Any = q.prefilled
-            elif q.answer_type == "number":
-                raw = values.get(q.finding, EVERYDAY.get(q.finding, q.minimum))
-            else:
-                raw = q.finding in present
-            answers[q.finding] = parse_answer(q.finding, raw, KB)
-    raise AssertionError("the interview did not finish in 40 screens")
+    return simulated.play(KB, text, present, values, seen)
 
 
 def single_rule_level(finding_id: str) -> Level:

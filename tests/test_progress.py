@@ -9,7 +9,7 @@ import pytest
 from backcare.findings import Level
 from backcare.knowledge.load import Knowledge
 from backcare.progress import (
-    DoseRecord,
+    Dose,
     PainPoint,
     assess_progress,
     medicine_warnings,
@@ -105,9 +105,9 @@ def test_recurrence(kb: Knowledge) -> None:
                            kb=kb).escalation is None  # fmt: skip
 
 
-def doses(name: str, *hours: float) -> list[DoseRecord]:
+def doses(name: str, *hours: float) -> list[Dose]:
     base = datetime(2026, 11, 1, 8, tzinfo=UTC)
-    return [DoseRecord(name, base + timedelta(hours=h)) for h in hours]
+    return [Dose(name, base + timedelta(hours=h)) for h in hours]
 
 
 def test_relaxant_over_72_hours_warns(kb: Knowledge) -> None:

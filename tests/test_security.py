@@ -408,7 +408,7 @@ def test_migration_0002_keeps_data_and_stops_id_reuse(tmp_path: Path) -> None:
         for i in (1, 2, 3):
             conn.execute(sa.text(EPISODE_ROW.format(id="id, ", value=":i, ")), {**now, "i": i})
         conn.execute(sa.text(ENTRY_ROW), now)
-    migrate(engine)
+    migrate(engine, "0002")
     with engine.begin() as conn:
         assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == "0002"
         assert conn.execute(sa.text("SELECT count(*) FROM episode")).scalar() == 3

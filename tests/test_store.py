@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select, text
@@ -181,3 +182,84 @@ def test_onset_date_is_kept(db_url: str) -> None:
         ep = s.get(Episode, ep_id)
         assert ep is not None and ep.onset_date == TODAY - timedelta(days=4)
         assert isinstance(ep.onset_date, date)
+
+
+FORM_1 = Path(__file__).parent / "cases" / "episode_form1.json"
+
+
+def test_migration_0003_upgrades_stored_episodes_and_exports_read_them(db_url: str) -> None:
+    """An episode stored by the release before stored form 2 (its JSON columns as that release
+    wrote them, in tests/cases/episode_form1.json), in a database at revision 0002, is read as
+    a typed record after the migration, and every export works from it."""
+    import json
+
+    from backcare.interop.fhir import bundle
+    from backcare.interop.ics import calendar
+    from backcare.interop.report import html
+    from backcare.store import stored
+    from backcare.store.db import migrate
+
+    old = json.loads(FORM_1.read_text())
+    assert "schema_version" not in old["recovery"] and "courses" not in old["recovery"]
+    engine = make_engine(db_url)
+    migrate(engine, "0002")
+    row = {
+        "t": datetime(2026, 11, 17, 9, tzinfo=UTC),
+        "onset": date(2026, 11, 17),
+        **{k: json.dumps(old[k]) for k in ("findings", "disposition", "recovery", "plan")},
+    }
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO person (name, created_at) VALUES ('me', :t)"), row)
+        conn.execute(text(
+            "INSERT INTO episode (person_id, onset_date, started_at, findings, level,"
+            " current_level, disposition, recovery, plan) VALUES ((SELECT id FROM person),"
+            " :onset, :t, :findings, 'self_care', 'self_care', :disposition, :recovery, :plan)"
+        ), row)  # fmt: skip
+        conn.execute(text(
+            "INSERT INTO entry (episode_id, person_id, recorded_at, created_at, pain, symptoms,"
+            " therapy, exercises, triage_level, triage) VALUES ((SELECT id FROM episode),"
+            " (SELECT id FROM person), :t, :t, 6, '[]', '[{\"kind\": \"heat\", \"minutes\": 20}]',"
+            " '[]', 'self_care', '{}')"
+        ), row)  # fmt: skip
+    migrate(engine)
+    assert current_revision(engine) == "0003"
+    engine.dispose()
+    with sessions(db_url).begin() as s:
+        person = repo.local_person(s)
+        ep = repo.episode(s, person)
+        assert ep.recovery["schema_version"] == stored.STORED_VERSION == ep.plan["schema_version"]
+        record = repo.record_of(s, person)
+    assert record.schema_version == 2 and record.level == "self_care"
+    assert record.recovery.min_days == old["recovery"]["min_days"]
+    assert record.recovery.reasons == tuple(old["recovery"]["reasons"])
+    assert record.recovery.courses == () and record.recovery.sources  # form 1 kept no courses
+    assert record.reasons == tuple(old["disposition"]["reasons"])
+    assert [a.id for a in record.actions] == [
+        a["id"] for p in old["plan"]["phases"] for a in p["actions"]
+    ]
+    assert record.entries[0].therapy == (("heat", 20),)
+    assert bundle(record)["resourceType"] == "Bundle"
+    assert "Back pain summary" in html(record, date(2026, 11, 20))
+    assert b"BEGIN:VCALENDAR" in calendar(record, "Europe/London", date(2026, 11, 20))
+
+
+def test_a_new_episode_keeps_courses_factors_and_sources(db_url: str) -> None:
+    answers = {"pain_score": 7, "cause_strain": "yes", "age": 64, "fit_and_active": "yes"}
+    ep_id = _open(db_url, answers)
+    with sessions(db_url).begin() as s:
+        record = repo.record_of(s, repo.local_person(s), ep_id)
+    expected = assess(parse_answers(answers)).recovery
+    assert record.recovery == expected
+    assert record.recovery.courses and record.recovery.factors and record.recovery.sources
+
+
+def test_a_stored_episode_in_an_unknown_form_is_an_error_not_an_empty_record(db_url: str) -> None:
+    from backcare.store.stored import StoredRecordError
+
+    ep_id = _open(db_url)
+    with sessions(db_url).begin() as s:
+        ep = s.get(Episode, ep_id)
+        assert ep is not None
+        ep.recovery = {k: v for k, v in ep.recovery.items() if k != "schema_version"}
+    with sessions(db_url).begin() as s, pytest.raises(StoredRecordError, match="form 1"):
+        repo.record_of(s, repo.local_person(s), ep_id)

@@ -8,6 +8,7 @@ test absence, which is what makes triage monotone: more findings, never a lower 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 from typing import TypeVar
 
 from backcare.findings import FindingSet, Status
@@ -17,19 +18,13 @@ T = TypeVar("T")
 
 
 def holds(condition: Condition, findings: FindingSet) -> bool:
-    """True when the condition is met by the findings."""
-    if condition.any is not None:
-        return any(holds(c, findings) for c in condition.any)
-    f = findings.get(condition.finding or "")
-    if f is None or f.status is Status.ABSENT:
-        return False
-    if condition.min is None and condition.max is None:
-        return True
-    if f.value is None:
-        return False
-    if condition.min is not None and f.value < condition.min:
-        return False
-    return not (condition.max is not None and f.value > condition.max)
+    """True when the condition is met by the findings (its compiled predicate, built once)."""
+    return _compiled(condition)(findings)
+
+
+@lru_cache(maxsize=4096)
+def _compiled(condition: Condition) -> Predicate:
+    return _compile(condition)
 
 
 def supporting(conditions: Iterable[Condition], findings: FindingSet) -> tuple[str, ...]:

@@ -16,18 +16,15 @@ from backcare.errors import InputError
 from backcare.findings import Finding, FindingSet, present
 from backcare.interview import Screen, follow_up, merge
 from backcare.knowledge.load import Knowledge, load_knowledge
+from backcare.progress import Dose
 from backcare.text.extract import Mention, extract
 from backcare.triage import Disposition, triage
+
+__all__ = ["Dose", "EntryCheck", "EntryInput", "FollowUpNeeded", "TherapySession"]
 
 CLOCK_SKEW = timedelta(minutes=5)  # a phone a little ahead of the server is not "the future"
 MAX_NOTE = 5000
 MAX_DOSE_AGE = timedelta(days=30)  # without an episode: how far back a dose may be logged
-
-
-@dataclass(frozen=True, slots=True)
-class Dose:
-    name: str
-    taken_at: datetime
 
 
 @dataclass(frozen=True, slots=True)

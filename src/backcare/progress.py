@@ -36,7 +36,9 @@ class PainPoint:
 
 
 @dataclass(frozen=True, slots=True)
-class DoseRecord:
+class Dose:
+    """A medicine taken: logged with a diary entry, read back by the medicine guards."""
+
     name: str
     taken_at: datetime
 
@@ -75,7 +77,7 @@ def assess_progress(
     *,
     start_pain_known: bool = True,
     episodes_this_year: int = 1,
-    doses: Sequence[DoseRecord] = (),
+    doses: Sequence[Dose] = (),
     kb: Knowledge | None = None,
 ) -> Progress:
     """How recovery is going, compared with the expected course."""
@@ -176,7 +178,7 @@ def _result(
 
 
 def medicine_warnings(
-    doses: Sequence[DoseRecord], kb: Knowledge | None = None
+    doses: Sequence[Dose], kb: Knowledge | None = None
 ) -> tuple[MedicineWarning, ...]:
     """Warnings for medicines logged for longer than allowed, or overlapping products."""
     kb = kb or load_knowledge()
@@ -202,7 +204,7 @@ def medicine_warnings(
 
 
 def same_day_conflicts(
-    doses: Sequence[DoseRecord], kb: Knowledge | None = None
+    doses: Sequence[Dose], kb: Knowledge | None = None
 ) -> tuple[MedicineWarning, ...]:
     """Warnings for medicines that must not be taken on the same day (`not_with`): two NSAIDs,
     an NSAID and aspirin, an opioid with a muscle relaxant or a benzodiazepine. Two doses clash

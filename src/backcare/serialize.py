@@ -13,6 +13,7 @@ from backcare.recovery import RecoveryEstimate
 from backcare.triage import Disposition
 
 if TYPE_CHECKING:
+    from backcare.interop.records import EpisodeRecord
     from backcare.interview import Screen
     from backcare.service import InterviewOutcome
     from backcare.text.triage import TextTriage
@@ -177,3 +178,40 @@ def screen(sc: Screen) -> dict[str, Any]:
             for q in sc.questions
         ],
     }
+
+
+def episode(record: EpisodeRecord) -> dict[str, Any]:
+    """One episode with its assessment, plan, entries and medicines (`backcare episode show`,
+    `backcare export --json`, GET /api/v1/episodes/{id}), from its typed record."""
+    return {
+        "schema_version": record.schema_version,
+        "id": record.id,
+        "onset_date": record.onset.isoformat(),
+        "started_at": record.started_at.isoformat(),
+        "closed_at": None if record.closed_at is None else record.closed_at.isoformat(),
+        "level": record.level,
+        "current_level": record.current_level,
+        "escalation_reason": record.escalation_reason,
+        "findings": [
+            {"id": f.id, "label": f.label, "status": f.status, "value": f.value,
+             "evidence": f.evidence, "context": f.context}
+            for f in record.findings
+        ],
+        "disposition": disposition(record.disposition),
+        "recovery": {**recovery(record.recovery), "start_pain_known": record.start_pain_known},
+        "plan": plan(record.plan),
+        "entries": [
+            {
+                "id": e.id, "recorded_at": e.recorded_at.isoformat(), "pain": e.pain,
+                "spasms_per_day": e.spasms_per_day, "stiffness": e.stiffness,
+                "activity_interference": e.activity_interference,
+                "sleep_interference": e.sleep_interference, "note": e.note,
+                "symptoms": list(e.symptoms),
+                "therapy": [{"kind": k, "minutes": m} for k, m in e.therapy],
+                "exercises": list(e.exercises),
+                "medicines": [{"name": n, "taken_at": at.isoformat()} for n, at in e.medicines],
+                "triage_level": e.triage_level, "triage": e.triage,
+            }
+            for e in record.entries
+        ],
+    }  # fmt: skip

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from backcare.errors import BackcareError
 
-HEAD_REVISION = "0002"  # the newest migration; a test checks it matches Alembic's head
+HEAD_REVISION = "0003"  # the newest migration; a test checks it matches Alembic's head
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 _LOCK_KEY = 0x6261636B  # "back": the PostgreSQL advisory lock held while migrating
 

@@ -26,9 +26,11 @@ from backcare.diary import (
 )
 from backcare.errors import InputError, NotFoundError
 from backcare.findings import Finding, Level
+from backcare.interop.records import EntryRecord, EpisodeRecord, FindingRecord
 from backcare.knowledge.load import Knowledge, load_knowledge
-from backcare.progress import DoseRecord, PainPoint, Progress, assess_progress
+from backcare.progress import Dose, PainPoint, Progress, assess_progress
 from backcare.recovery import RecoveryEstimate
+from backcare.store import stored
 from backcare.store.models import Entry, Episode, MedicineDose, Person
 
 LOCAL_PERSON = "me"
@@ -68,15 +70,9 @@ def start_episode(
         person_id=person.id,
         onset_date=onset,
         started_at=_now(),
-        findings=serialize.findings(assessment.findings, kb),
         level=assessment.disposition.level.value,
         current_level=assessment.disposition.level.value,
-        disposition=serialize.disposition(assessment.disposition),
-        recovery={
-            **serialize.recovery(assessment.recovery),
-            "start_pain_known": assessment.findings.value("pain_score") is not None,
-        },
-        plan=serialize.plan(assessment.plan),
+        **stored.assessment_columns(assessment, kb),
     )
     session.add(episode)
     session.flush()
@@ -163,6 +159,7 @@ def add_entry(
     ):
         raised_to, reason = level, "; ".join(check.disposition.reasons)
     session.flush()
+    session.expire(ep, ["entries"])  # the Core insert bypassed the loaded list, if any
     # The course so far may call for a review too (worse, stalled, third episode this year).
     progress(session, person, ep, entry.recorded_at.date(), kb)
     return Logged(entry_id, check, raised_to, reason)
@@ -181,19 +178,8 @@ def raise_level(ep: Episode, level: Level, reason: str, on: date) -> bool:
 
 
 def estimate_of(ep: Episode) -> RecoveryEstimate:
-    """The recovery estimate stored with an episode."""
-    r = ep.recovery
-    return RecoveryEstimate(
-        severity=str(r["severity"]),
-        min_days=int(r["min_days"]),
-        max_days=int(r["max_days"]),
-        start_pain=float(r["start_pain"]),
-        reasons=tuple(r.get("reasons", ())),
-        courses=(),
-        factors=(),
-        review_days=tuple(r.get("review_days", ())),
-        sources=(),
-    )
+    """The recovery estimate stored with an episode (courses, factors and sources included)."""
+    return stored.recovery(ep.recovery).estimate
 
 
 def progress(
@@ -221,9 +207,9 @@ def progress(
         ep.onset_date,
         [PainPoint(_aware(at), pain) for at, pain in rows],
         today,
-        start_pain_known=bool(ep.recovery.get("start_pain_known", True)),
+        start_pain_known=stored.recovery(ep.recovery).start_pain_known,
         episodes_this_year=int(count or 1),
-        doses=[DoseRecord(name, _aware(at)) for name, at in doses],
+        doses=[Dose(name, _aware(at)) for name, at in doses],
         kb=kb,
     )
     if result.escalation is not None:
@@ -232,7 +218,7 @@ def progress(
 
 
 def export_person(session: Session, person: Person) -> dict[str, Any]:
-    """Everything stored about a person, as JSON-ready data."""
+    """Everything stored about a person, as JSON-ready data (each episode from its record)."""
     eps = session.scalars(
         select(Episode)
         .where(Episode.person_id == person.id)
@@ -241,45 +227,62 @@ def export_person(session: Session, person: Person) -> dict[str, Any]:
     ).all()
     return {
         "person": {"id": person.id, "name": person.name, "created_at": _iso(person.created_at)},
-        "episodes": [episode_dict(ep) for ep in eps],
+        "episodes": [serialize.episode(record(ep, person.name)) for ep in eps],
         "exported_at": _iso(_now()),
     }
 
 
 def episode_dict(ep: Episode) -> dict[str, Any]:
     """One episode with its entries and medicines, as JSON-ready data."""
-    return {
-        "id": ep.id,
-        "onset_date": ep.onset_date.isoformat(),
-        "started_at": _iso(ep.started_at),
-        "closed_at": _iso(ep.closed_at),
-        "level": ep.level,
-        "current_level": ep.current_level,
-        "escalation_reason": ep.escalation_reason,
-        "findings": ep.findings,
-        "disposition": ep.disposition,
-        "recovery": ep.recovery,
-        "plan": ep.plan,
-        "entries": [
-            {
-                "id": e.id,
-                "recorded_at": _iso(e.recorded_at),
-                "pain": e.pain,
-                "spasms_per_day": e.spasms_per_day,
-                "stiffness": e.stiffness,
-                "activity_interference": e.activity_interference,
-                "sleep_interference": e.sleep_interference,
-                "note": e.note,
-                "symptoms": e.symptoms,
-                "therapy": e.therapy,
-                "exercises": e.exercises,
-                "medicines": [{"name": d.name, "taken_at": _iso(d.taken_at)} for d in e.doses],
-                "triage_level": e.triage_level,
-                "triage": e.triage,
-            }
-            for e in ep.entries
-        ],
-    }
+    return serialize.episode(record(ep, ep.person.name))
+
+
+def record(ep: Episode, person: str) -> EpisodeRecord:
+    """The typed record of an episode, from its rows: what every export reads."""
+    found = stored.recovery(ep.recovery)
+    entries = (
+        EntryRecord(
+            id=e.id, recorded_at=_aware(e.recorded_at), pain=e.pain, note=e.note,
+            stiffness=e.stiffness, spasms_per_day=e.spasms_per_day,
+            activity_interference=e.activity_interference,
+            sleep_interference=e.sleep_interference, symptoms=tuple(e.symptoms),
+            medicines=tuple((d.name, _aware(d.taken_at)) for d in e.doses),
+            therapy=tuple((str(t["kind"]), int(t["minutes"])) for t in e.therapy),
+            exercises=tuple(e.exercises), triage_level=e.triage_level, triage=e.triage,
+        )
+        for e in ep.entries
+    )  # fmt: skip
+    return EpisodeRecord(
+        id=ep.id,
+        person=person,
+        onset=ep.onset_date,
+        started_at=_aware(ep.started_at),
+        closed_at=None if ep.closed_at is None else _aware(ep.closed_at),
+        level=ep.level,
+        current_level=ep.current_level,
+        escalation_reason=ep.escalation_reason,
+        findings=tuple(
+            FindingRecord(f.id, f.label, f.status.value, f.value, f.evidence, f.context)
+            for f in stored.findings(ep.findings)
+        ),
+        disposition=stored.disposition(ep.disposition),
+        recovery=found.estimate,
+        start_pain_known=found.start_pain_known,
+        plan=stored.plan(ep.plan),
+        entries=tuple(sorted(entries, key=lambda e: e.recorded_at)),
+    )
+
+
+def record_of(session: Session, person: Person, episode_id: int | None = None) -> EpisodeRecord:
+    """The record of an episode by id; without one, the open episode, else the latest."""
+    if episode_id is None:
+        found = episodes(session, person)
+        if not found:
+            raise NotFoundError("there is no episode yet: start one with `backcare episode start`")
+        ep = next((e for e in found if e.closed_at is None), found[0])
+    else:
+        ep = episode(session, person, episode_id)
+    return record(ep, person.name)
 
 
 def forget_person(session: Session, person: Person) -> int:

@@ -1,14 +1,14 @@
-"""REST API under /api/v1. Thin: validate with Pydantic, call the core or the store, return JSON."""
+"""REST API under /api/v1. Thin: validate with Pydantic, call the service (the same functions
+the CLI and the pages call), return what it gives as JSON."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Path, Response
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from fastapi import APIRouter, Depends, Path, Query, Response
+from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from backcare import serialize
@@ -19,7 +19,7 @@ from backcare.web.concurrency import TransactionRoute
 
 router = APIRouter(prefix="/api/v1", tags=["api"], route_class=TransactionRoute)
 
-Answer = bool | float | str | None
+Answer = bool | int | float | str | None  # int kept: "answer: 7" reads the same everywhere
 LevelName = Literal[
     "self_care", "consultation", "consultation_24h", "emergency", "emergency_ambulance"
 ]
@@ -90,17 +90,28 @@ class EpisodeCreate(BaseModel):
     onset: date | None = None
 
 
+def _iso_text(value: object) -> object:
+    """A time is an ISO 8601 string with a zone (JSON has no date type): not a number."""
+    if not isinstance(value, str):
+        raise ValueError("a time is an ISO 8601 string such as 2026-11-20T08:30:00+00:00")
+    return value
+
+
+# Strict models take no strings for times; this one field takes only a string.
+IsoTime = Annotated[AwareDatetime, Field(strict=False), BeforeValidator(_iso_text)]
+
+
 class Medicine(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
     name: str = Field(min_length=1, max_length=120)
-    taken_at: AwareDatetime | None = None
+    taken_at: IsoTime | None = None
 
 
 class EntryCreate(BaseModel):
     # strict: `true` and "3" are not pain scores, 0 is not a time
     model_config = ConfigDict(extra="forbid", strict=True)
     pain: int = Field(ge=0, le=10)
-    recorded_at: AwareDatetime | None = None
+    recorded_at: IsoTime | None = None
     note: Annotated[str, Field(max_length=5000)] | None = None
     spasms_per_day: Annotated[int, Field(ge=0, le=500)] | None = None
     stiffness: Annotated[int, Field(ge=0, le=10)] | None = None
@@ -119,6 +130,28 @@ class EntryCreate(BaseModel):
         default_factory=dict, max_length=50,
         description="Answers to the follow-up questions a 409 response asked (finding -> answer).",
     )  # fmt: skip
+
+    def new(self) -> Any:
+        """The entry as the service takes it (service.diary.NewEntry)."""
+        from backcare.service.diary import NewEntry
+
+        return NewEntry(
+            pain=self.pain, recorded_at=self.recorded_at, note=self.note,
+            spasms_per_day=self.spasms_per_day, stiffness=self.stiffness,
+            activity_interference=self.activity_interference,
+            sleep_interference=self.sleep_interference,
+            medicines=tuple((m.name, m.taken_at) for m in self.medicines),
+            ice_minutes=self.ice_minutes, heat_minutes=self.heat_minutes,
+            exercises=tuple(self.exercises), symptoms=tuple(self.symptoms), answers=self.answers,
+        )  # fmt: skip
+
+
+class EntryBatch(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+    entries: list[EntryCreate] = Field(min_length=1, max_length=500)
+
+    def new(self) -> list[Any]:
+        return [e.new() for e in self.entries]
 
 
 class Episode(Open):
@@ -244,107 +277,75 @@ def plan(body: AssessRequest) -> dict[str, Any]:
 @router.get("/episodes", response_model=list[Episode], responses=ERRORS)
 def episodes(session: DB) -> list[dict[str, Any]]:
     """Your episodes, newest first."""
-    from backcare.store import repo
+    from backcare.service import diary
 
-    return [_episode(e) for e in repo.episodes(session, repo.local_person(session))]
+    return [e.to_json() for e in diary.list_episodes(session)]
 
 
 @router.post("/episodes", response_model=Episode, status_code=201, responses=ERRORS)
 def start_episode(body: EpisodeCreate, session: DB) -> dict[str, Any]:
     """Start an episode from answers or a description (the assessment is stored with it)."""
     from backcare.errors import InputError
-    from backcare.store import repo
+    from backcare.service import diary
 
     if (body.answers is None) == (body.text is None):
         raise InputError("give either `answers` or `text`, not both and not neither")
-    result = assess_findings(body.answers, body.text)
-    today = datetime.now(UTC).date()
-    ep = repo.start_episode(session, repo.local_person(session), result, body.onset or today, today)
-    return _episode(ep)
-
-
-def assess_findings(answers: dict[str, Answer] | None, text: str | None) -> Any:
-    """An assessment from a description and answers, merged as the interview merges them."""
-    from backcare import service
-    from backcare.assessment import assess as run
-
     kb = load_knowledge()
-    outcome = service.interview(service.InterviewState(text, answers or {}), kb)
-    return run(outcome.step.findings, kb, outcome.locale)
+    result = diary.assessment_from(kb, body.answers, body.text)
+    return diary.start_episode(session, kb, result, body.onset).episode.to_json()
 
 
 @router.get("/episodes/{episode_id}", responses=ERRORS)
 def get_episode(episode_id: EpisodeId, session: DB) -> dict[str, Any]:
     """One episode with its assessment, plan and entries."""
-    from backcare.store import repo
+    from backcare.service import diary
 
-    return repo.episode_dict(repo.episode(session, repo.local_person(session), episode_id))
+    return diary.episode_json(session, episode_id)
 
 
 @router.post("/episodes/{episode_id}/close", response_model=Episode, responses=ERRORS)
 def close(episode_id: EpisodeId, session: DB) -> dict[str, Any]:
     """Close an episode."""
-    from backcare.store import repo
+    from backcare.service import diary
 
-    ep = repo.episode(session, repo.local_person(session), episode_id)
-    repo.close_episode(session, ep)
-    return _episode(ep)
+    return diary.close_episode(session, episode_id).to_json()
 
 
 @router.post("/episodes/{episode_id}/entries", response_model=EntryResult, status_code=201,
              responses=ERRORS)  # fmt: skip
 def add_entry(episode_id: EpisodeId, body: EntryCreate, session: DB) -> dict[str, Any]:
     """Log a diary entry; its note and symptoms are checked for red flags."""
-    from backcare.diary import Dose, EntryInput, TherapySession
-    from backcare.store import repo
+    from backcare.service import diary
 
-    now = datetime.now(UTC)
-    when = body.recorded_at or now
-    therapy = [TherapySession("ice", body.ice_minutes)] if body.ice_minutes else []
-    therapy += [TherapySession("heat", body.heat_minutes)] if body.heat_minutes else []
-    entry = EntryInput(
-        recorded_at=when, pain=body.pain, spasms_per_day=body.spasms_per_day,
-        stiffness=body.stiffness, activity_interference=body.activity_interference,
-        sleep_interference=body.sleep_interference, note=body.note,
-        symptoms=tuple(body.symptoms), exercises=tuple(body.exercises), therapy=tuple(therapy),
-        doses=tuple(Dose(m.name, m.taken_at or when) for m in body.medicines),
-    )  # fmt: skip
-    from backcare.questionnaire import parse_answer
+    return diary.log_entry(session, load_knowledge(), body.new(), episode_id).to_json()
 
-    answers = {k: parse_answer(k, v) for k, v in body.answers.items()}
-    person = repo.local_person(session)
-    logged = repo.add_entry(session, person, repo.episode(session, person, episode_id), entry,
-                            now, locale=settings().locale, answers=answers)  # fmt: skip
-    d = logged.check.disposition
-    return {
-        "entry": logged.entry_id, "episode": episode_id, "triage": d.level.value,
-        "raised_to": logged.raised_to.value if logged.raised_to else None,
-        "reasons": list(d.reasons) if d.fired else [], "title": d.title, "action": d.action,
-    }  # fmt: skip
+
+@router.post("/episodes/{episode_id}/entries/batch", response_model=list[EntryResult],
+             status_code=201, responses=ERRORS)  # fmt: skip
+def add_entries(episode_id: EpisodeId, body: EntryBatch, session: DB) -> list[dict[str, Any]]:
+    """Log many diary entries in one transaction (importing a backlog): each is checked like a
+    single entry; if any is invalid or needs a follow-up (409), none is stored and the error
+    names the entry (1-based). Results come in the order the entries were sent."""
+    from backcare.service import diary
+
+    logged = diary.log_entries(session, load_knowledge(), body.new(), episode_id)
+    return [e.to_json() for e in logged]
 
 
 @router.get("/episodes/{episode_id}/progress", response_model=ProgressResponse, responses=ERRORS)
 def progress(episode_id: EpisodeId, session: DB) -> dict[str, Any]:
     """Recovery so far against the expected course."""
-    from dataclasses import asdict
+    from backcare.service import diary
 
-    from backcare.store import repo
-
-    person = repo.local_person(session)
-    ep = repo.episode(session, person, episode_id)
-    result = repo.progress(session, person, ep, datetime.now(UTC).date())
-    data = asdict(result)
-    data["escalation"] = result.escalation.value if result.escalation else None
-    data["episode_level"] = ep.current_level
-    return json.loads(json.dumps(data, default=str))  # type: ignore[no-any-return]
+    return diary.progress(session, load_knowledge(), episode_id).to_json()
 
 
 @router.get("/export", responses=ERRORS)
 def export(session: DB) -> dict[str, Any]:
     """All your data as JSON."""
-    from backcare.store import repo
+    from backcare.service.exports import export_all
 
-    return repo.export_person(session, repo.local_person(session))
+    return export_all(session)
 
 
 @router.get(
@@ -354,48 +355,28 @@ def export(session: DB) -> dict[str, Any]:
         "text/calendar": {}}}},
 )  # fmt: skip
 def export_episode(
-    episode_id: EpisodeId, kind: Literal["fhir", "pdf", "html", "ics"], session: DB
-) -> Response:
+    episode_id: EpisodeId,
+    kind: Literal["fhir", "pdf", "html", "ics"],
+    session: DB,
+    tz: Annotated[str | None, Query(max_length=64, description=(
+        "Time zone of the calendar, e.g. Europe/London (default: the server machine's)."
+    ))] = None,
+) -> Response:  # fmt: skip
     """An episode for a clinician: FHIR bundle, PDF or HTML summary, or the plan as a calendar."""
-    from backcare.interop.records import from_export, require_entries
-    from backcare.store import repo
+    from backcare.service.exports import export
 
-    person = repo.local_person(session)
-    record = from_export(person.name, repo.episode_dict(repo.episode(session, person, episode_id)))
-    today = datetime.now(UTC).date()
-    if kind != "ics":
-        require_entries(record)
-    name = f"backcare-episode-{episode_id}"
-    if kind == "fhir":
-        from backcare.interop.fhir import bundle
-
-        return Response(json.dumps(bundle(record)), media_type="application/fhir+json")
-    if kind == "pdf":
-        from backcare.interop.report import pdf
-
-        attachment = {"Content-Disposition": f'attachment; filename="{name}.pdf"'}
-        return Response(pdf(record, today), media_type="application/pdf", headers=attachment)
-    if kind == "html":
-        from backcare.interop.report import html
-
-        return Response(html(record, today), media_type="text/html")
-    from backcare.interop.ics import calendar
-
-    attachment = {"Content-Disposition": f'attachment; filename="{name}.ics"'}
-    return Response(calendar(record, "UTC", today), media_type="text/calendar", headers=attachment)
+    made = export(session, load_knowledge(), kind, episode_id, tz)
+    headers = (
+        {"Content-Disposition": f'attachment; filename="{made.filename}"'}
+        if kind in ("pdf", "ics")
+        else None
+    )
+    return Response(made.content, media_type=made.media_type, headers=headers)
 
 
 @router.delete("/me", responses=ERRORS)
 def forget(session: DB) -> dict[str, Any]:
     """Delete all your data."""
-    from backcare.store import repo
+    from backcare.service import diary
 
-    return {"deleted_episodes": repo.forget_person(session, repo.local_person(session))}
-
-
-def _episode(ep: Any) -> dict[str, Any]:
-    return {
-        "id": ep.id, "onset_date": ep.onset_date.isoformat(), "level": ep.level,
-        "current_level": ep.current_level, "open": ep.closed_at is None,
-        "escalation_reason": ep.escalation_reason,
-    }  # fmt: skip
+    return {"deleted_episodes": diary.forget(session)}

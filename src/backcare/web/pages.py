@@ -4,7 +4,7 @@ backcare serves one person on their own machine (127.0.0.1)."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -151,20 +151,19 @@ def _result(
 @router.post("/episodes")
 def start_episode(source: Annotated[str, Form(max_length=MAX_ANSWERS_JSON)] = "{}") -> Response:
     """Start a diary from the result just shown."""
-    from backcare.store import repo
+    from backcare.service import diary
     from backcare.store.db import sessions
-    from backcare.web.api import assess_findings
 
     data = _answers(source)
     answers = data.get("answers")
     text = data.get("text")
     if not answers and not isinstance(text, str):
         raise InputError("nothing to start a diary from; describe your pain first")
-    result = assess_findings(answers if isinstance(answers, dict) else None,
-                             text if isinstance(text, str) else None)  # fmt: skip
-    today = datetime.now(UTC).date()
+    kb = load_knowledge()
+    result = diary.assessment_from(kb, answers if isinstance(answers, dict) else None,
+                                   text if isinstance(text, str) else None)  # fmt: skip
     with sessions().begin() as session:
-        repo.start_episode(session, repo.local_person(session), result, today, today)
+        diary.start_episode(session, kb, result)
     return RedirectResponse("/diary", status_code=303)
 
 
@@ -179,22 +178,21 @@ def _diary(
 ) -> HTMLResponse:  # fmt: skip
     from backcare.errors import NotFoundError
     from backcare.interop.report import svg_from
-    from backcare.store import repo
+    from backcare.service import diary
     from backcare.store.db import sessions
 
     with sessions().begin() as session:
-        person = repo.local_person(session)
         try:
-            ep = repo.episode(session, person)
+            view = diary.progress(session, load_knowledge())
         except NotFoundError:
             return page(request, "diary.html", episode=None)
-        progress = repo.progress(session, person, ep, datetime.now(UTC).date())
-        estimate = repo.estimate_of(ep)
-        entries = [(e.recorded_at, e.pain, e.note) for e in ep.entries][-10:]
-        episode = {"id": ep.id, "onset": ep.onset_date, "level": ep.current_level,
-                   "reason": ep.escalation_reason}  # fmt: skip
-    chart = svg_from(progress.points, estimate, progress.day)
-    return page(request, "diary.html", episode=episode, progress=progress,
+        shown = diary.episode_json(session, view.episode)
+    entries = [(datetime.fromisoformat(e["recorded_at"]), e["pain"], e["note"])
+               for e in shown["entries"]][-10:]  # fmt: skip
+    episode = {"id": view.episode, "onset": date.fromisoformat(shown["onset_date"]),
+               "level": view.level, "reason": view.reason}  # fmt: skip
+    chart = svg_from(view.result.points, view.estimate, view.result.day)
+    return page(request, "diary.html", episode=episode, progress=view.result,
                 chart=chart, entries=list(reversed(entries)),
                 logged=logged if logged in ("ok", "raised") else None,
                 follow_up=follow_up, pending=pending)  # fmt: skip
@@ -203,9 +201,8 @@ def _diary(
 @router.post("/diary", response_model=None)
 async def log_entry(request: Request) -> Response:
     """Save an entry; a note that leaves a red flag open gets its follow-up question first."""
-    from backcare.diary import EntryInput, FollowUpNeeded
-    from backcare.questionnaire import parse_answer
-    from backcare.store import repo
+    from backcare.diary import FollowUpNeeded
+    from backcare.service import diary
     from backcare.store.db import sessions
 
     form = await request.form()
@@ -215,20 +212,13 @@ async def log_entry(request: Request) -> Response:
     note = str(form.get("note", ""))
     if len(note) > 5000:
         raise InputError("the note is longer than 5000 characters")
-    answers = {
-        k[2:]: parse_answer(k[2:], str(v))
-        for k, v in form.items() if k.startswith("q_") and len(k) < 70
-    }  # fmt: skip
-    now = datetime.now(UTC)
-    entry = EntryInput(now, int(raw_pain), note=note or None)
+    answers = {k[2:]: str(v) for k, v in form.items() if k.startswith("q_") and len(k) < 70}
+    new = diary.NewEntry(int(raw_pain), note=note or None, answers=answers)
 
     def save() -> Response:  # database work runs in a worker thread, never on the event loop
         try:
             with sessions().begin() as session:
-                person = repo.local_person(session)
-                ep = repo.episode(session, person)
-                logged = repo.add_entry(session, person, ep, entry, now,
-                                        locale=settings().locale, answers=answers)  # fmt: skip
+                logged = diary.log_entry(session, load_knowledge(), new)
         except FollowUpNeeded as exc:
             return _diary(request, follow_up=exc.screen, pending={"pain": raw_pain, "note": note})
         flag = "raised" if logged.raised_to else "ok"
@@ -256,24 +246,21 @@ def sources(request: Request) -> HTMLResponse:
 
 @router.get("/data", response_class=HTMLResponse)
 def data(request: Request) -> HTMLResponse:
-    from backcare.store import repo
+    from backcare.service import diary
     from backcare.store.db import sessions
 
     with sessions().begin() as session:
-        eps = [
-            (e.id, e.onset_date, len(e.entries))
-            for e in repo.episodes(session, repo.local_person(session))
-        ]
+        eps = [(e.id, e.onset_date, e.entries) for e in diary.list_episodes(session)]
     return page(request, "data.html", episodes=eps)
 
 
 @router.post("/data/forget")
 def forget(confirm: Annotated[str, Form(max_length=10)] = "") -> Response:
-    from backcare.store import repo
+    from backcare.service import diary
     from backcare.store.db import sessions
 
     if confirm != "yes":
         raise InputError("tick the box to confirm that you want to delete everything")
     with sessions().begin() as session:
-        repo.forget_person(session, repo.local_person(session))
+        diary.forget(session)
     return RedirectResponse("/?message=deleted", status_code=303)

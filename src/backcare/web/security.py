@@ -108,7 +108,7 @@ def _header(scope: Scope, name: bytes) -> str | None:
 
 async def _problem(scope: Scope, receive: Receive, send: Send, status: int, title: str,
                    detail: str) -> None:  # fmt: skip
-    from backcare.web.app import problem
+    from backcare.web.problems import problem
 
     if scope["path"].startswith("/api/") or scope.get("type") != "http":
         await problem(status, title, detail)(scope, receive, send)
@@ -141,7 +141,7 @@ class HostCheck:
             if scope["type"] == "websocket":
                 await send({"type": "websocket.close", "code": 1008})
                 return
-            from backcare.web.app import problem
+            from backcare.web.problems import problem
 
             await problem(400, "Bad request", "this server does not answer to that host name")(
                 scope, receive, send
@@ -365,7 +365,7 @@ class ServerErrors:
             log.exception("unexpected error on %s %s", scope.get("method"), scope.get("path"))
             if started:
                 raise
-            from backcare.web.app import problem
+            from backcare.web.problems import problem
 
             await problem(500, "Internal error",
                           "something went wrong on our side; nothing was saved")(
@@ -406,7 +406,7 @@ class BodyTimeout:
         try:
             await self.app(scope, timed, send)
         except BodyTimedOut:
-            from backcare.web.app import problem
+            from backcare.web.problems import problem
 
             await problem(408, "Request timeout", "the request body stopped arriving")(
                 scope, receive, send
@@ -417,8 +417,8 @@ def install(app: Any) -> None:
     """Add the middleware in the right order. Outermost first: the headers (so every answer
     carries them, errors included), the Host check, the catch-all, the body size and time
     limits (so the CSRF check below them reads a bounded body), then the CSRF check."""
-    from backcare.web.app import BodyLimit
     from backcare.web.pages import templates
+    from backcare.web.problems import BodyLimit
 
     templates.env.globals["csrf_token"] = csrf_token
     app.add_middleware(CrossSiteCheck)

@@ -1,8 +1,4 @@
-"""The application layer: the one place each front end (CLI, web pages, REST API) calls to run
-an interview step and to resolve the locale, so that they cannot drift apart.
-
-Front ends parse their input, call one function here and render what comes back.
-"""
+"""One interview step and the locale rule, for every front end (see the package docstring)."""
 
 from __future__ import annotations
 

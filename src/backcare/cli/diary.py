@@ -1,4 +1,6 @@
-"""Diary commands: episodes, quick logging, progress, export and forget."""
+"""Diary commands: episodes, quick logging, progress, export and forget. Each parses its
+options, calls one function of the service (service/diary.py, service/exports.py) in one
+transaction and prints what comes back."""
 
 from __future__ import annotations
 
@@ -6,16 +8,23 @@ import json
 import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from backcare.cli.common import (
+    JsonOption,
+    ask_interactively,
+    console,
+    knowledge,
+    locale_of,
+    read_answers,
+    session,
+)
 from backcare.errors import InputError
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
-
-    from backcare.store.models import Person
+    from backcare.service.exports import Export
 
 episode_app = typer.Typer(
     help="Start, list, show and close episodes.", no_args_is_help=True, rich_markup_mode=None
@@ -23,14 +32,9 @@ episode_app = typer.Typer(
 EpisodeOption = Annotated[
     int | None, typer.Option("--episode", "-e", help="Episode id (default: the open one).")
 ]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
 MedicineOption = Annotated[
     list[str] | None, typer.Option("--medicine", "-m", help="A medicine taken: NAME or NAME@HH:MM.")
 ]
-
-
-def _today() -> date:
-    return datetime.now().astimezone().date()
 
 
 def _parse_time(value: str, what: str) -> datetime:
@@ -55,25 +59,13 @@ def _parse_time(value: str, what: str) -> datetime:
     return parsed.astimezone(UTC)
 
 
-def _parse_date(value: str | None) -> date:
+def _parse_date(value: str | None) -> date | None:
     if value is None:
-        return _today()
+        return None
     try:
         return date.fromisoformat(value)
     except ValueError:
         raise InputError(f"{value!r} is not a date (use YYYY-MM-DD)") from None
-
-
-def _session() -> Any:
-    from backcare.store.db import sessions
-
-    return sessions().begin()
-
-
-def _person(session: Session) -> Person:
-    from backcare.store.repo import local_person
-
-    return local_person(session)
 
 
 @episode_app.command("start")
@@ -85,28 +77,21 @@ def episode_start(
     ] = None,
 ) -> None:
     """Open an episode from an assessment (answers file, a description, or the guided check)."""
-    from backcare import cli
-    from backcare.assessment import assess, findings_from
-    from backcare.knowledge.load import load_knowledge
-    from backcare.store.repo import start_episode
-
-    kb = load_knowledge()
-    locale = cli._locale(None)
-    if answers is not None or text is not None:
-        raw = cli._read_answers(answers)[0] if answers is not None else None
-        findings = findings_from(raw, text, kb, locale)
-    else:
-        findings = cli._ask_interactively(locale)
-    result = assess(findings, kb, locale)
-    with _session() as session:
-        ep = start_episode(session, _person(session), result, _parse_date(onset), _today(), kb)
-        ep_id = ep.id
     from backcare import render
+    from backcare.service import diary
 
-    console = cli._console()
-    render.disposition(console, result.disposition)
-    console.print(
-        f"Episode {ep_id} started. Expected recovery {result.recovery.min_days}-"
+    kb = knowledge()
+    raw, given = read_answers(answers) if answers is not None else (None, None)
+    loc = locale_of(None, given)
+    findings = None if answers is not None or text is not None else ask_interactively(loc)
+    start = _parse_date(onset)
+    result = diary.assessment_from(kb, raw, text, loc, findings)
+    with session() as s:
+        started = diary.start_episode(s, kb, result, start)
+    out = console()
+    render.disposition(out, result.disposition)
+    out.print(
+        f"Episode {started.episode.id} started. Expected recovery {result.recovery.min_days}-"
         f"{result.recovery.max_days} days. Log with: backcare log PAIN --note '...'"
     )
 
@@ -114,19 +99,10 @@ def episode_start(
 @episode_app.command("list")
 def episode_list(as_json: JsonOption = False) -> None:
     """List your episodes, newest first."""
-    from backcare.store.repo import episodes
+    from backcare.service import diary
 
-    with _session() as session:
-        rows = [
-            {
-                "id": ep.id,
-                "onset_date": ep.onset_date.isoformat(),
-                "level": ep.current_level,
-                "open": ep.closed_at is None,
-                "entries": len(ep.entries),
-            }
-            for ep in episodes(session, _person(session))
-        ]
+    with session() as s:
+        rows = [e.to_json() for e in diary.list_episodes(s)]
     if as_json:
         print(json.dumps(rows))
         return
@@ -134,28 +110,28 @@ def episode_list(as_json: JsonOption = False) -> None:
         print("No episodes yet. Start one with: backcare episode start")
     for r in rows:
         state = "open" if r["open"] else "closed"
-        print(f"{r['id']}: since {r['onset_date']}, {r['level']}, {r['entries']} entries, {state}")
+        level, entries = r["current_level"], r["entries"]
+        print(f"{r['id']}: since {r['onset_date']}, {level}, {entries} entries, {state}")
 
 
 @episode_app.command("show")
 def episode_show(episode_id: Annotated[int | None, typer.Argument()] = None) -> None:
     """Show an episode as JSON: assessment, plan and entries."""
-    from backcare.store.repo import episode, episode_dict
+    from backcare.service import diary
 
-    with _session() as session:
-        data = episode_dict(episode(session, _person(session), episode_id))
+    with session() as s:
+        data = diary.episode_json(s, episode_id)
     print(json.dumps(data, ensure_ascii=False, indent=1))
 
 
 @episode_app.command("close")
 def episode_close(episode_id: Annotated[int | None, typer.Argument()] = None) -> None:
     """Close an episode (when you have recovered)."""
-    from backcare.store.repo import close_episode, episode
+    from backcare.service import diary
 
-    with _session() as session:
-        ep = episode(session, _person(session), episode_id)
-        close_episode(session, ep)
-        print(f"Episode {ep.id} closed.")
+    with session() as s:
+        closed = diary.close_episode(s, episode_id)
+    print(f"Episode {closed.id} closed.")
 
 
 def log(
@@ -180,86 +156,66 @@ def log(
 ) -> None:  # fmt: skip
     """Log how you are: `backcare log 6 --note "better after heat"`. Checked for red flags; a
     note that mentions a possible warning sign without its detail gets a question first."""
-    from backcare.cli import _locale
-    from backcare.diary import Dose, EntryInput, FollowUpNeeded, TherapySession
-    from backcare.questionnaire import parse_answer
-    from backcare.store.repo import add_entry, episode
+    from backcare.diary import FollowUpNeeded
+    from backcare.service import diary
 
+    kb = knowledge()
     now = datetime.now(UTC)
-    when = _parse_time(at, "--at") if at else now
-    doses = []
+    when = _parse_time(at, "--at") if at else None
+    medicines = []
     for item in medicine or []:
         name, _, time = item.partition("@")
-        doses.append(Dose(name, _parse_time(time, name) if time else when))
-    therapy = [TherapySession("ice", ice)] if ice else []
-    therapy += [TherapySession("heat", heat)] if heat else []
-    entry = EntryInput(
-        recorded_at=when, pain=pain, spasms_per_day=spasms, stiffness=stiffness,
-        activity_interference=activity, sleep_interference=sleep, note=note,
-        symptoms=tuple(symptom or ()), doses=tuple(doses), therapy=tuple(therapy),
-        exercises=tuple(exercise or ()),
-    )  # fmt: skip
-    answers = {}
+        medicines.append((name, _parse_time(time, name) if time else None))
+    answers: dict[str, object] = {}
     for item in answer or []:
         finding, sep, value = item.partition("=")
         if not sep:
             raise InputError(f"--answer {item!r}: use FINDING=yes, no or unsure")
-        answers[finding.strip()] = parse_answer(finding.strip(), value.strip())
+        answers[finding.strip()] = value.strip()
     while True:
+        new = diary.NewEntry(
+            pain=pain, recorded_at=when, note=note, spasms_per_day=spasms, stiffness=stiffness,
+            activity_interference=activity, sleep_interference=sleep,
+            medicines=tuple(medicines), ice_minutes=ice, heat_minutes=heat,
+            exercises=tuple(exercise or ()), symptoms=tuple(symptom or ()), answers=answers,
+        )  # fmt: skip
         try:
-            with _session() as session:
-                person = _person(session)
-                ep = episode(session, person, episode_id)
-                logged = add_entry(session, person, ep, entry, now, locale=_locale(None),
-                                   answers=answers)  # fmt: skip
-                ep_id = ep.id
+            with session() as s:
+                logged = diary.log_entry(s, kb, new, episode_id, locale_of(None), now)
             break
         except FollowUpNeeded as exc:
             if not sys.stdin.isatty() or as_json:
                 ids = ", ".join(q.finding for q in exc.screen.questions)
                 raise InputError(f"{exc} (answer with --answer FINDING=yes|no|unsure for: "
                                  f"{ids})") from None  # fmt: skip
-            from backcare import cli, render
+            from backcare import render
 
-            raw = render.ask_screen(cli._console(), exc.screen)
-            answers.update({k: parse_answer(k, v) for k, v in raw.items()})
-    d = logged.check.disposition
+            answers.update(render.ask_screen(console(), exc.screen))
     if as_json:
-        out = {"entry": logged.entry_id, "episode": ep_id, "triage": d.level.value,
-               "raised_to": logged.raised_to.value if logged.raised_to else None,
-               "reasons": list(d.reasons) if d.fired else []}  # fmt: skip
-        print(json.dumps(out))
+        print(json.dumps(logged.to_json()))
         return
-    print(f"Logged entry {logged.entry_id} in episode {ep_id}: pain {pain}/10.")
+    print(f"Logged entry {logged.entry} in episode {logged.episode}: pain {pain}/10.")
     if logged.raised_to is not None:
-        from backcare import cli, render
+        from backcare import render
 
-        console = cli._console()
-        console.print("[bold red]This entry mentions a warning sign.[/]")
-        render.disposition(console, d)
+        out = console()
+        out.print("[bold red]This entry mentions a warning sign.[/]")
+        render.disposition(out, logged.disposition)
 
 
 def progress(episode_id: EpisodeOption = None, as_json: JsonOption = False) -> None:
     """Your pain over time against the expected band, and what it means."""
-    from backcare.store import repo
+    from backcare.service import diary
 
-    with _session() as session:
-        person = _person(session)
-        ep = repo.episode(session, person, episode_id)
-        result = repo.progress(session, person, ep, _today())
-        estimate = repo.estimate_of(ep)
-        level, reason = ep.current_level, ep.escalation_reason
+    kb = knowledge()
+    with session() as s:
+        view = diary.progress(s, kb, episode_id)
     if as_json:
-        from dataclasses import asdict
-
-        data = asdict(result)
-        data["escalation"] = result.escalation.value if result.escalation else None
-        data["episode_level"] = level
-        print(json.dumps(data, default=str))
+        print(json.dumps(view.to_json()))
         return
-    from backcare import cli, render
+    from backcare import render
 
-    render.progress(cli._console(), result, estimate, level, reason)
+    render.progress(console(), view.result, view.estimate, view.level, view.reason)
 
 
 def export(
@@ -270,10 +226,10 @@ def export(
     """Export all your data as JSON (the default when no format is named)."""
     if ctx.invoked_subcommand is not None:
         return
-    from backcare.store.repo import export_person
+    from backcare.service.exports import export_all
 
-    with _session() as session:
-        data = export_person(session, _person(session))
+    with session() as s:
+        data = export_all(s)
     _write((json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode(), output)
 
 
@@ -281,7 +237,7 @@ def forget(
     yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
 ) -> None:
     """Delete all your data (episodes, entries, medicines). Asks first."""
-    from backcare.store.repo import forget_person
+    from backcare.service import diary
 
     if not yes:
         if not sys.stdin.isatty():
@@ -289,8 +245,8 @@ def forget(
         if not typer.confirm("Delete all your backcare data? This cannot be undone."):
             print("Nothing deleted.")
             return
-    with _session() as session:
-        count = forget_person(session, _person(session))
+    with session() as s:
+        count = diary.forget(s)
     print(f"Deleted all your data ({count} episode(s)).")
 
 
@@ -299,10 +255,12 @@ OutputOption = Annotated[
 ]
 
 
-def _record_with_entries(episode_id: int | None) -> Any:
-    from backcare.interop.records import load_episode, require_entries
+def _export(kind: str, episode_id: int | None, tz: str | None = None) -> Export:
+    from backcare.service.exports import export
 
-    return require_entries(load_episode(episode_id), ": log some with `backcare log`")
+    with session() as s:
+        return export(s, knowledge(), kind, episode_id, tz,
+                      hint=": log some with `backcare log`")  # fmt: skip
 
 
 def _write(data: bytes, output: Path | None, default_name: str | None = None) -> None:
@@ -322,52 +280,26 @@ def _write(data: bytes, output: Path | None, default_name: str | None = None) ->
 
 def export_fhir(episode_id: EpisodeOption = None, output: OutputOption = None) -> None:
     """The episode as a FHIR R4 bundle (JSON): answers, findings, triage, plan, pain scores."""
-    from backcare.interop.fhir import bundle
-
-    record = _record_with_entries(episode_id)
-    _write(json.dumps(bundle(record), ensure_ascii=False, indent=1).encode(), output)
+    _write(_export("fhir", episode_id).content, output)
 
 
 def export_html(episode_id: EpisodeOption = None, output: OutputOption = None) -> None:
     """A one-page summary for your clinician, as HTML."""
-    from backcare.interop.report import html
-
-    record = _record_with_entries(episode_id)
-    _write(html(record, _today()).encode(), output)
+    _write(_export("html", episode_id).content, output)
 
 
 def export_pdf(episode_id: EpisodeOption = None, output: OutputOption = None) -> None:
     """A one-page summary for your clinician, as PDF (default file backcare-episode-N.pdf)."""
-    from backcare.interop.report import pdf
-
-    record = _record_with_entries(episode_id)
-    _write(pdf(record, _today()), output, f"backcare-episode-{record.id}.pdf")
+    made = _export("pdf", episode_id)
+    _write(made.content, output, made.filename)
 
 
 def export_ics(
     episode_id: EpisodeOption = None,
     output: OutputOption = None,
-    tz: Annotated[str | None, typer.Option(help="Time zone, e.g. Europe/London.")] = None,
+    tz: Annotated[
+        str | None, typer.Option(help="Time zone, e.g. Europe/London (default: this machine's).")
+    ] = None,
 ) -> None:
     """Your plan's schedule as a calendar: ice/heat, sitting breaks, exercise, review date."""
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-    from backcare.interop.ics import calendar
-    from backcare.interop.records import load_episode
-
-    zone = tz or _local_zone()
-    try:
-        ZoneInfo(zone)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise InputError(f"unknown time zone {zone!r} (use a name like Europe/London)") from None
-    _write(calendar(load_episode(episode_id), zone, _today()), output)
-
-
-def _local_zone() -> str:
-    key = getattr(datetime.now().astimezone().tzinfo, "key", None)
-    if key:
-        return str(key)
-    try:
-        return Path("/etc/timezone").read_text().strip() or "UTC"
-    except OSError:
-        return "UTC"
+    _write(_export("ics", episode_id, tz).content, output)
