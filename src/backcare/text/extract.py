@@ -26,13 +26,16 @@ from backcare.text.subject import PERSON, about_someone_else
 
 SCOPE_TOKENS = 10  # a cue never reaches further than this many words
 ENGLISH_SHARE = 0.4  # share of known words below which a text is "not understood"
-CONTEXT_ORDER = ("negated", "other", "historical", "hypothetical")
+CONTEXT_ORDER = ("negated", "other", "historical", "hypothetical", "figurative")
+# Kinds that make a mention not a report of the patient's symptom now.
+NOT_A_REPORT = frozenset(CONTEXT_ORDER)
 CONTEXT_WORDS = {
     "negated": "negated",
     "other": "about someone else",
     "historical": "in the past",
     "hypothetical": "a worry or a question, not a report",
     "uncertain": "not certain",
+    "figurative": "a figure of speech",
 }
 
 
@@ -62,6 +65,8 @@ class _Cue:
     direction: str
     ends: frozenset[str]
     pattern: re.Pattern[str]
+    reach: str = "clause"
+    opens_after: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,7 +146,7 @@ def _grammar_words(kb: Knowledge) -> set[str]:
 
 def _cue(cue: ContextCue, pattern: re.Pattern[str]) -> _Cue:
     ends = frozenset(cue.ends) if cue.ends else frozenset(CONTEXT_WORDS)
-    return _Cue(cue.kind, cue.direction, ends, pattern)
+    return _Cue(cue.kind, cue.direction, ends, pattern, cue.reach, frozenset(cue.opens_after))
 
 
 def _edits(word: str) -> set[str]:
@@ -253,8 +258,8 @@ def _semantic_mentions(
         cues, terms = _cues(sentence.text, c, patient_is_other)
         inside = {cue.kind for cue, a, b in cues if a < op.end and op.start < b}
         kinds = inside | _context(op.start, op.end, sentence.text, cues, terms)
-        if kinds & {"negated", "other", "historical", "hypothetical"}:
-            continue  # no opinion on a denial, someone else, the past or a worry
+        if kinds & NOT_A_REPORT:
+            continue  # no opinion on a denial, someone else, the past, a worry or an idiom
         a, b = sentence.original_span(op.start, op.end)
         if any(m.finding == op.finding and m.start < b and a < m.end for m in found):
             continue  # the patterns already read these words, whatever they said
@@ -371,8 +376,9 @@ def _context(
     for cue, c_start, c_end in cues:
         if c_start < end and start < c_end:
             # A negation inside the matched words is part of the finding ("cant feel my bum");
-            # doubt or a worry inside them ("bum might be numb") still colours it.
-            if cue.kind in ("uncertain", "hypothetical"):
+            # doubt, a worry or a figure of speech inside them ("bum might be numb", "numb to
+            # it by now") still colours it.
+            if cue.kind in ("uncertain", "hypothetical", "figurative"):
                 kinds.add(cue.kind)
             continue
         if cue.direction in ("forward", "both") and c_end <= start:
@@ -380,7 +386,7 @@ def _context(
             if start < limit:
                 kinds.add(cue.kind)
         if cue.direction in ("backward", "both") and c_start >= end:
-            limit = _scope_start(c_start, s, cue.kind, terms)
+            limit = _scope_start(c_start, s, cue.kind, terms, cue.reach)
             if start >= limit:
                 kinds.add(cue.kind)
     return kinds
@@ -389,13 +395,19 @@ def _context(
 def _scope_end(position: int, s: str, kind: str, terms: list[tuple[_Cue, int, int]]) -> int:
     end = len(s)
     for t, t_start, _ in terms:
+        if kind in t.opens_after and not s[position:t_start].strip():
+            continue  # the cue heads this clause: "years ago my foot went numb"
         if t_start >= position and kind in t.ends and t_start < end:
             end = t_start
     return min(end, _after_words(s, position, SCOPE_TOKENS))
 
 
-def _scope_start(position: int, s: str, kind: str, terms: list[tuple[_Cue, int, int]]) -> int:
-    start = s.rfind(",", 0, position) + 1  # a backward cue stays within its clause
+def _scope_start(
+    position: int, s: str, kind: str, terms: list[tuple[_Cue, int, int]], reach: str = "clause"
+) -> int:
+    # A backward cue stays within its clause, or its sentence when it sums up what came before
+    # ("..., fully recovered"); a terminator ends it either way.
+    start = 0 if reach == "sentence" else s.rfind(",", 0, position) + 1
     for t, _, t_end in terms:
         if t_end <= position and kind in t.ends and t_end > start:
             start = t_end
