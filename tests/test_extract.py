@@ -320,3 +320,40 @@ def test_similes_and_idioms_keep_real_symptoms(text: str, finding: str) -> None:
 )  # fmt: skip
 def test_denials_stay_denials(text: str, finding: str) -> None:
     assert status(text, finding) in NOT_NOW
+
+
+def test_a_figure_of_speech_beats_a_doubt() -> None:
+    assert status("I nearly fainted at the bill for the osteopath, back still tight",
+                  "faintness") in NOT_NOW  # fmt: skip
+
+
+def test_weight_lost_on_purpose_is_not_unexplained() -> None:
+    text = "down 8 kilos since new year from dieting, and my back seized at the gym"
+    assert status(text, "unexplained_weight_loss") in NOT_NOW
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("my erection doesnt come since the back went", "sexual_dysfunction"),
+        ("she doesnt know who I am since this morning, her back has hurt for days", "confusion"),
+        ("my legs dont work properly since this morning", "bilateral_leg_weakness"),
+    ],
+)
+def test_a_negated_normal_function_still_gets_a_second_opinion(text: str, finding: str) -> None:
+    from backcare.text.semantic import available
+
+    if not available():
+        pytest.skip("the semantic model is not installed")
+    found = extract(text, KB, use_semantic=True).findings
+    assert finding in found and found[finding].status in (Status.PRESENT, Status.UNKNOWN)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["no bladder problems, back hurts from lifting", "I can feel my legs fine, back hurts",
+     "no trouble peeing, back sore", "the pain doesnt come down my leg, back hurts"],
+)  # fmt: skip
+def test_a_denial_still_gets_no_second_opinion(text: str) -> None:
+    e = extract(text, KB, use_semantic=True)
+    assert not [m for m in e.mentions if (m.context or "").startswith("reads like")]

@@ -353,7 +353,9 @@ def _mention(
     start, end = m if isinstance(m, tuple) else m.span()
     kinds = _context(start, end, sentence.text, cues, terms) - fp.ignore
     context = None
-    if "uncertain" in kinds:
+    if "figurative" in kinds:  # "I nearly fainted at the price": neither a doubt nor a report
+        status, context = Status.ABSENT, CONTEXT_WORDS["figurative"]
+    elif "uncertain" in kinds:
         status, context = Status.UNKNOWN, CONTEXT_WORDS["uncertain"]
     else:
         for kind in CONTEXT_ORDER:
