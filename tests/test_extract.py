@@ -357,3 +357,25 @@ def test_a_negated_normal_function_still_gets_a_second_opinion(text: str, findin
 def test_a_denial_still_gets_no_second_opinion(text: str) -> None:
     e = extract(text, KB, use_semantic=True)
     assert not [m for m in e.mentions if (m.context or "").startswith("reads like")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mum is 80 with a bad back, tonight shes got a temperature and seems muddled about the day",
+        "gran has had backache for days, now shes feverish and doesnt know where she is",
+    ],
+)
+def test_the_other_half_of_a_clause_with_a_red_flag_gets_a_second_opinion(text: str) -> None:
+    from backcare.text.semantic import available
+
+    if not available():
+        pytest.skip("the semantic model is not installed")
+    found = extract(text, KB, use_semantic=True).findings
+    assert "confusion" in found and found["confusion"].status is Status.UNKNOWN
+
+
+def test_the_other_half_of_someone_elses_clause_gets_none() -> None:
+    text = "my friend had a fever and didnt know where she was, my back is sore"
+    e = extract(text, KB, use_semantic=True)
+    assert not [m for m in e.mentions if (m.context or "").startswith("reads like")]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from backcare import rx
 from backcare.derive import with_implications
@@ -23,6 +24,9 @@ from backcare.text.grammar import CompiledGrammar, compile_grammar, hits
 from backcare.text.normalise import Sentence, sentences
 from backcare.text.numbers import parse_number, to_unit
 from backcare.text.subject import PERSON, about_someone_else
+
+if TYPE_CHECKING:
+    from backcare.text.semantic import Opinion
 
 SCOPE_TOKENS = 10  # a cue never reaches further than this many words
 ENGLISH_SHARE = 0.4  # share of known words below which a text is "not understood"
@@ -252,8 +256,10 @@ def _semantic_mentions(
             oa, ob = sentence.original_span(a, b)
             if any(m.finding in relevant and m.start < ob and oa < m.end for m in found):
                 explained.add((i, a, b))
+    ops = semantic.opinions([s.text for s in fixed], allowed, skip=explained)
+    ops.extend(_second_parts(fixed, explained, found, relevant, allowed))
     out: list[Mention] = []
-    for op in semantic.opinions([s.text for s in fixed], allowed, skip=explained):
+    for op in ops:
         sentence = fixed[op.sentence]
         cues, terms = _cues(sentence.text, c, patient_is_other)
         inside = {cue.kind for cue, a, b in cues if a < op.end and op.start < b}
@@ -266,6 +272,62 @@ def _semantic_mentions(
         out.append(Mention(op.finding, Status.UNKNOWN, original[a:b], a, b, None,
                            f"reads like “{op.example}”"))  # fmt: skip
     return out
+
+
+_SUBJECT = re.compile(r"\b(?:i|im|ive|she|shes|he|hes|they|theyre|we)\b")
+
+
+def _second_parts(
+    fixed: list[Sentence],
+    explained: set[tuple[int, int, int]],
+    found: list[Mention],
+    relevant: set[str],
+    allowed: set[str],
+) -> list[Opinion]:
+    """Opinions on the other half of an explained clause joined by "and": "shes burning up and
+    doesnt know what day it is" has a fever read, and a confusion nothing read. The half is
+    read with the clause's subject ("she doesnt know..."), and never about a red flag the
+    patterns read in that clause."""
+    from dataclasses import replace
+
+    from backcare.text import semantic
+
+    texts: list[str] = []
+    where: list[tuple[int, int, int]] = []
+    excluded: list[set[str]] = []
+    for i, a, b in sorted(explained):
+        sentence = fixed[i]
+        inside = _reads(sentence, a, b, found, relevant)
+        if any(m.status is Status.ABSENT for m in inside):
+            continue  # a denial, someone else or the past: the whole clause is theirs
+        clause = sentence.text[a:b]
+        subject = _SUBJECT.search(clause.split(" and ")[0])
+        start, before = a, False
+        for part in [*re.finditer(r" and ", clause), None]:
+            end = a + part.start() if part else b
+            here = bool(_reads(sentence, start, end, found, relevant))
+            half = sentence.text[start:end]
+            # The half after an "and" whose first half read a red flag, itself unread.
+            if before and not here and len(half.split()) >= 3:
+                prefix = "" if subject is None or _SUBJECT.match(half) else subject.group(0)
+                texts.append(f"{prefix} {half}".strip())
+                where.append((i, start, end))
+                excluded.append({m.finding for m in inside})
+            start, before = (a + part.end() if part else b), here
+    out: list[Opinion] = []
+    for j, text in enumerate(texts):
+        for op in semantic.opinions([text], allowed - excluded[j]):
+            i, start, end = where[j]
+            out.append(replace(op, sentence=i, start=start, end=end))
+    return out
+
+
+def _reads(
+    sentence: Sentence, start: int, end: int, found: list[Mention], relevant: set[str]
+) -> list[Mention]:
+    """The mentions of a relevant finding within normalised characters start..end."""
+    oa, ob = sentence.original_span(start, end)
+    return [m for m in found if m.finding in relevant and m.start < ob and oa < m.end]
 
 
 def _cues(
