@@ -379,3 +379,24 @@ def test_the_other_half_of_someone_elses_clause_gets_none() -> None:
     text = "my friend had a fever and didnt know where she was, my back is sore"
     e = extract(text, KB, use_semantic=True)
     assert not [m for m in e.mentions if (m.context or "").startswith("reads like")]
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("the strength in my legs has just gone, back is agony", "bilateral_leg_weakness"),
+        ("the sensation in my bum has gone since the back went", "saddle_numbness"),
+    ],
+)
+def test_a_lost_function_is_not_a_resolved_symptom(text: str, finding: str) -> None:
+    from backcare.text.semantic import available
+
+    if not available():
+        pytest.skip("the semantic model is not installed")
+    found = extract(text, KB, use_semantic=True).findings
+    assert finding in found and found[finding].status is Status.UNKNOWN
+
+
+def test_a_symptom_that_has_gone_is_still_over() -> None:
+    e = extract("the burning sensation has gone, back still stiff", KB, use_semantic=True)
+    assert not [m for m in e.mentions if m.status is not Status.ABSENT and m.finding != "stiffness"]
