@@ -306,9 +306,11 @@ def _second_parts(
         for part in [*re.finditer(r" and ", clause), None]:
             end = a + part.start() if part else b
             here = bool(_reads(sentence, start, end, found, relevant))
+            # Anything the patterns read in the half explains it ("and pain in my side").
+            unread = not _reads(sentence, start, end, found, None)
             half = sentence.text[start:end]
             # The half after an "and" whose first half read a red flag, itself unread.
-            if before and not here and len(half.split()) >= 3:
+            if before and unread and len(half.split()) >= 3:
                 prefix = "" if subject is None or _SUBJECT.match(half) else subject.group(0)
                 texts.append(f"{prefix} {half}".strip())
                 where.append((i, start, end))
@@ -323,11 +325,14 @@ def _second_parts(
 
 
 def _reads(
-    sentence: Sentence, start: int, end: int, found: list[Mention], relevant: set[str]
+    sentence: Sentence, start: int, end: int, found: list[Mention], relevant: set[str] | None
 ) -> list[Mention]:
-    """The mentions of a relevant finding within normalised characters start..end."""
+    """The mentions (of a relevant finding, or any) within normalised characters start..end."""
     oa, ob = sentence.original_span(start, end)
-    return [m for m in found if m.finding in relevant and m.start < ob and oa < m.end]
+    return [
+        m for m in found
+        if (relevant is None or m.finding in relevant) and m.start < ob and oa < m.end
+    ]  # fmt: skip
 
 
 def _cues(
