@@ -216,3 +216,187 @@ def test_adding_red_flag_words_never_lowers_the_level() -> None:
                 if after < original or after < level:
                     leaks.append(f"{case['id']}: {after.value} for {combined!r}")
     assert not leaks, leaks[:10]
+
+
+# Batch-3 kinds of context (own phrasings): the past and resolved, someone else, a question,
+# a figure of speech, and their safe sides.
+NOT_NOW = (Status.ABSENT, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("Four yrs ago my left foot went numb from a disc, completely better since. "
+         "Now my back aches after gardening", "limb_numbness"),
+        ("I had a fever back in 2021 with a chest infection, all cleared up. "
+         "Back twinged lifting a crate", "fever"),
+        ("in february I had a kidney infection, the gp sorted it. my back is stiff from "
+         "decorating", "dysuria"),
+        ("the summer before last my foot was numb for a month, the physio fixed it, "
+         "now just a stiff back", "limb_numbness"),
+        ("my leg was tingling for a while a couple of years ago, recovered fully. pulled my "
+         "back at the gym", "limb_numbness"),
+    ],
+)  # fmt: skip
+def test_a_finding_resolved_or_dated_before_this_episode_is_past(text: str, finding: str) -> None:
+    assert status(text, finding) in NOT_NOW
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("since march my left leg has been numb and my back aches", "limb_numbness"),
+        ("my feet are numb, the fever cleared up", "bilateral_leg_symptoms"),
+        ("had a fever in march, antibiotics sorted it, but now my legs are numb",
+         "bilateral_leg_symptoms"),
+    ],
+)  # fmt: skip
+def test_a_date_or_a_recovery_does_not_reach_a_finding_now(text: str, finding: str) -> None:
+    assert status(text, finding) in (Status.PRESENT, Status.UNKNOWN)
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("my youngest has a high temperature and ive strained my back lifting him", "fever"),
+        ("a lad at work lost control of his bladder when his disc went, my back is just sore",
+         "bladder_control_loss"),
+        ("husband has prostate cancer and ive hurt my back helping him up", "cancer_history"),
+        ("lung cancer runs in my family, an uncle and my gran. I pulled my back", "cancer_history"),
+        ("my toddler has had a fever all week, now my back has gone from carrying her", "fever"),
+        ("my colleague is 6 months pregnant, my back is sore from moving desks", "pregnancy"),
+    ],
+)  # fmt: skip
+def test_a_child_a_workmate_or_family_is_someone_else(text: str, finding: str) -> None:
+    assert status(text, finding) in NOT_NOW
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("what would happen if the nerve gets squashed and I cant hold my wee? my back is "
+         "only stiff", "bladder_control_loss"),
+        ("is it likely that its cancer? my back aches after a long drive", "cancer_history"),
+    ],
+)  # fmt: skip
+def test_a_question_is_not_a_report(text: str, finding: str) -> None:
+    assert status(text, finding) in NOT_NOW
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("I'm numb to it by now, it's my fifth spasm this year", "limb_numbness"),
+        ("my legs went to jelly with nerves before the interview, then my back seized",
+         "bilateral_leg_weakness"),
+        ("I was dying for a wee on the drive home and then my back locked up",
+         "bladder_control_loss"),
+    ],
+)  # fmt: skip
+def test_a_figure_of_speech_is_not_a_symptom(text: str, finding: str) -> None:
+    assert status(text, finding) in NOT_NOW
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("it feels like someone elses bum when I wipe, its numb", "saddle_numbness"),
+        ("my legs went to jelly and I cant stand up", "bilateral_leg_weakness"),
+        ("I dont know where the numbness in my foot came from", "limb_numbness"),
+    ],
+)  # fmt: skip
+def test_similes_and_idioms_keep_real_symptoms(text: str, finding: str) -> None:
+    assert status(text, finding) in (Status.PRESENT, Status.UNKNOWN)
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("no bladder problems, back hurts", "bladder_control_loss"),
+        ("I can feel my legs fine, back hurts", "bilateral_leg_symptoms"),
+        ("no trouble peeing, just a stiff back", "urinary_retention"),
+        ("nothing going down my legs, just a sore back", "radiating_leg_pain"),
+    ],
+)  # fmt: skip
+def test_denials_stay_denials(text: str, finding: str) -> None:
+    assert status(text, finding) in NOT_NOW
+
+
+def test_a_figure_of_speech_beats_a_doubt() -> None:
+    assert status("I nearly fainted at the bill for the osteopath, back still tight",
+                  "faintness") in NOT_NOW  # fmt: skip
+
+
+def test_weight_lost_on_purpose_is_not_unexplained() -> None:
+    text = "down 8 kilos since new year from dieting, and my back seized at the gym"
+    assert status(text, "unexplained_weight_loss") in NOT_NOW
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("my erection doesnt come since the back went", "sexual_dysfunction"),
+        ("she doesnt know who I am since this morning, her back has hurt for days", "confusion"),
+        ("my legs dont work properly since this morning", "bilateral_leg_weakness"),
+    ],
+)
+def test_a_negated_normal_function_still_gets_a_second_opinion(text: str, finding: str) -> None:
+    from backcare.text.semantic import available
+
+    if not available():
+        pytest.skip("the semantic model is not installed")
+    found = extract(text, KB, use_semantic=True).findings
+    assert finding in found and found[finding].status in (Status.PRESENT, Status.UNKNOWN)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["no bladder problems, back hurts from lifting", "I can feel my legs fine, back hurts",
+     "no trouble peeing, back sore", "the pain doesnt come down my leg, back hurts"],
+)  # fmt: skip
+def test_a_denial_still_gets_no_second_opinion(text: str) -> None:
+    e = extract(text, KB, use_semantic=True)
+    assert not [m for m in e.mentions if (m.context or "").startswith("reads like")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mum is 80 with a bad back, tonight shes got a temperature and seems muddled about the day",
+        "gran has had backache for days, now shes feverish and doesnt know where she is",
+    ],
+)
+def test_the_other_half_of_a_clause_with_a_red_flag_gets_a_second_opinion(text: str) -> None:
+    from backcare.text.semantic import available
+
+    if not available():
+        pytest.skip("the semantic model is not installed")
+    found = extract(text, KB, use_semantic=True).findings
+    assert "confusion" in found and found["confusion"].status is Status.UNKNOWN
+
+
+def test_the_other_half_of_someone_elses_clause_gets_none() -> None:
+    text = "my friend had a fever and didnt know where she was, my back is sore"
+    e = extract(text, KB, use_semantic=True)
+    assert not [m for m in e.mentions if (m.context or "").startswith("reads like")]
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("the strength in my legs has just gone, back is agony", "bilateral_leg_weakness"),
+        ("the sensation in my bum has gone since the back went", "saddle_numbness"),
+    ],
+)
+def test_a_lost_function_is_not_a_resolved_symptom(text: str, finding: str) -> None:
+    from backcare.text.semantic import available
+
+    if not available():
+        pytest.skip("the semantic model is not installed")
+    found = extract(text, KB, use_semantic=True).findings
+    assert finding in found and found[finding].status is Status.UNKNOWN
+
+
+def test_a_symptom_that_has_gone_is_still_over() -> None:
+    e = extract("the burning sensation has gone, back still stiff", KB, use_semantic=True)
+    assert not [m for m in e.mentions if m.status is not Status.ABSENT and m.finding != "stiffness"]

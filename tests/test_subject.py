@@ -29,6 +29,11 @@ def about_other(text: str) -> bool:
         ("I hurt my back lifting my daughter", False),
         ("im worried about my dad because his back hurts", True),
         ("back spasm since Monday", False),  # nobody else named
+        ("my grandad (80) collapsed in the kitchen, hes had backache since the weekend", True),
+        ("Mum keeled over at the shops, shes had back pain all week", True),
+        ("our youngest fell off the trampoline and his back hurts", True),
+        ("my little girl has a fever, my back hurts from carrying her", False),
+        ("hubby is 70, his backache came on suddenly this morning", True),
     ],
 )
 def test_who_the_patient_is(text: str, other: bool) -> None:
@@ -43,3 +48,20 @@ def test_a_carers_text_counts() -> None:
 def test_someone_elses_history_beside_my_complaint_does_not() -> None:
     text = "My father had a spinal tumour but I'm fine apart from a back spasm after tennis"
     assert triage_text(text, KB).disposition.level is Level.SELF_CARE
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("my grandad (80) collapsed in the kitchen this morning, hes had backache a few days",
+         "faintness"),
+        ("Mum is 81, shes had backache for days and tonight she fainted in the bathroom",
+         "faintness"),
+    ],
+)  # fmt: skip
+def test_a_carers_event_counts_when_the_writer_has_no_complaint(text: str, finding: str) -> None:
+    from backcare.findings import Status
+    from backcare.text.extract import extract
+
+    f = extract(text, KB).findings.get(finding)
+    assert f is not None and f.status in (Status.PRESENT, Status.UNKNOWN)

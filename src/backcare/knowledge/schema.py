@@ -70,7 +70,7 @@ class Implication(Model):
     max: float | None = None
 
 
-ContextKind = Literal["negated", "other", "historical", "hypothetical", "uncertain"]
+ContextKind = Literal["negated", "other", "historical", "hypothetical", "uncertain", "figurative"]
 
 
 class Code(Model):
@@ -290,6 +290,13 @@ class ContextCue(Model):
     direction: Literal["forward", "backward", "both"] = "forward"
     patterns: tuple[str, ...] = Field(min_length=1)
     ends: tuple[ContextKind, ...] = ()  # for terminators: which scopes they end (all if empty)
+    # How far a backward cue reaches: its own clause, or back over commas to the start of the
+    # sentence ("numb foot 3 years ago, fully recovered"); terminators still end it.
+    reach: Literal["clause", "sentence"] = "clause"
+    # For terminators: the kinds of cue that a terminator right after the cue does not end, as
+    # it opens the cue's own clause ("4 years ago my foot went numb": the subject belongs to
+    # the date; "I dont both my legs are weak" is two clauses run together).
+    opens_after: tuple[ContextKind, ...] = ()
     note: str | None = None
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from backcare import rx
 from backcare.derive import with_implications
@@ -24,15 +25,21 @@ from backcare.text.normalise import Sentence, sentences
 from backcare.text.numbers import parse_number, to_unit
 from backcare.text.subject import PERSON, about_someone_else
 
+if TYPE_CHECKING:
+    from backcare.text.semantic import Opinion
+
 SCOPE_TOKENS = 10  # a cue never reaches further than this many words
 ENGLISH_SHARE = 0.4  # share of known words below which a text is "not understood"
-CONTEXT_ORDER = ("negated", "other", "historical", "hypothetical")
+CONTEXT_ORDER = ("negated", "other", "historical", "hypothetical", "figurative")
+# Kinds that make a mention not a report of the patient's symptom now.
+NOT_A_REPORT = frozenset(CONTEXT_ORDER)
 CONTEXT_WORDS = {
     "negated": "negated",
     "other": "about someone else",
     "historical": "in the past",
     "hypothetical": "a worry or a question, not a report",
     "uncertain": "not certain",
+    "figurative": "a figure of speech",
 }
 
 
@@ -62,6 +69,8 @@ class _Cue:
     direction: str
     ends: frozenset[str]
     pattern: re.Pattern[str]
+    reach: str = "clause"
+    opens_after: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,7 +150,7 @@ def _grammar_words(kb: Knowledge) -> set[str]:
 
 def _cue(cue: ContextCue, pattern: re.Pattern[str]) -> _Cue:
     ends = frozenset(cue.ends) if cue.ends else frozenset(CONTEXT_WORDS)
-    return _Cue(cue.kind, cue.direction, ends, pattern)
+    return _Cue(cue.kind, cue.direction, ends, pattern, cue.reach, frozenset(cue.opens_after))
 
 
 def _edits(word: str) -> set[str]:
@@ -247,20 +256,83 @@ def _semantic_mentions(
             oa, ob = sentence.original_span(a, b)
             if any(m.finding in relevant and m.start < ob and oa < m.end for m in found):
                 explained.add((i, a, b))
+    ops = semantic.opinions([s.text for s in fixed], allowed, skip=explained)
+    ops.extend(_second_parts(fixed, explained, found, relevant, allowed))
     out: list[Mention] = []
-    for op in semantic.opinions([s.text for s in fixed], allowed, skip=explained):
+    for op in ops:
         sentence = fixed[op.sentence]
         cues, terms = _cues(sentence.text, c, patient_is_other)
         inside = {cue.kind for cue, a, b in cues if a < op.end and op.start < b}
         kinds = inside | _context(op.start, op.end, sentence.text, cues, terms)
-        if kinds & {"negated", "other", "historical", "hypothetical"}:
-            continue  # no opinion on a denial, someone else, the past or a worry
+        if kinds & NOT_A_REPORT:
+            continue  # no opinion on a denial, someone else, the past, a worry or an idiom
         a, b = sentence.original_span(op.start, op.end)
         if any(m.finding == op.finding and m.start < b and a < m.end for m in found):
             continue  # the patterns already read these words, whatever they said
         out.append(Mention(op.finding, Status.UNKNOWN, original[a:b], a, b, None,
                            f"reads like “{op.example}”"))  # fmt: skip
     return out
+
+
+_SUBJECT = re.compile(r"\b(?:i|im|ive|she|shes|he|hes|they|theyre|we)\b")
+
+
+def _second_parts(
+    fixed: list[Sentence],
+    explained: set[tuple[int, int, int]],
+    found: list[Mention],
+    relevant: set[str],
+    allowed: set[str],
+) -> list[Opinion]:
+    """Opinions on the other half of an explained clause joined by "and": "shes burning up and
+    doesnt know what day it is" has a fever read, and a confusion nothing read. The half is
+    read with the clause's subject ("she doesnt know..."), and never about a red flag the
+    patterns read in that clause."""
+    from dataclasses import replace
+
+    from backcare.text import semantic
+
+    texts: list[str] = []
+    where: list[tuple[int, int, int]] = []
+    excluded: list[set[str]] = []
+    for i, a, b in sorted(explained):
+        sentence = fixed[i]
+        inside = _reads(sentence, a, b, found, relevant)
+        if any(m.status is Status.ABSENT for m in inside):
+            continue  # a denial, someone else or the past: the whole clause is theirs
+        clause = sentence.text[a:b]
+        subject = _SUBJECT.search(clause.split(" and ")[0])
+        start, before = a, False
+        for part in [*re.finditer(r" and ", clause), None]:
+            end = a + part.start() if part else b
+            here = bool(_reads(sentence, start, end, found, relevant))
+            # Anything the patterns read in the half explains it ("and pain in my side").
+            unread = not _reads(sentence, start, end, found, None)
+            half = sentence.text[start:end]
+            # The half after an "and" whose first half read a red flag, itself unread.
+            if before and unread and len(half.split()) >= 3:
+                prefix = "" if subject is None or _SUBJECT.match(half) else subject.group(0)
+                texts.append(f"{prefix} {half}".strip())
+                where.append((i, start, end))
+                excluded.append({m.finding for m in inside})
+            start, before = (a + part.end() if part else b), here
+    out: list[Opinion] = []
+    for j, text in enumerate(texts):
+        for op in semantic.opinions([text], allowed - excluded[j]):
+            i, start, end = where[j]
+            out.append(replace(op, sentence=i, start=start, end=end))
+    return out
+
+
+def _reads(
+    sentence: Sentence, start: int, end: int, found: list[Mention], relevant: set[str] | None
+) -> list[Mention]:
+    """The mentions (of a relevant finding, or any) within normalised characters start..end."""
+    oa, ob = sentence.original_span(start, end)
+    return [
+        m for m in found
+        if (relevant is None or m.finding in relevant) and m.start < ob and oa < m.end
+    ]  # fmt: skip
 
 
 def _cues(
@@ -352,7 +424,9 @@ def _mention(
     start, end = m if isinstance(m, tuple) else m.span()
     kinds = _context(start, end, sentence.text, cues, terms) - fp.ignore
     context = None
-    if "uncertain" in kinds:
+    if "figurative" in kinds:  # "I nearly fainted at the price": neither a doubt nor a report
+        status, context = Status.ABSENT, CONTEXT_WORDS["figurative"]
+    elif "uncertain" in kinds:
         status, context = Status.UNKNOWN, CONTEXT_WORDS["uncertain"]
     else:
         for kind in CONTEXT_ORDER:
@@ -375,8 +449,9 @@ def _context(
     for cue, c_start, c_end in cues:
         if c_start < end and start < c_end:
             # A negation inside the matched words is part of the finding ("cant feel my bum");
-            # doubt or a worry inside them ("bum might be numb") still colours it.
-            if cue.kind in ("uncertain", "hypothetical"):
+            # doubt, a worry or a figure of speech inside them ("bum might be numb", "numb to
+            # it by now") still colours it.
+            if cue.kind in ("uncertain", "hypothetical", "figurative"):
                 kinds.add(cue.kind)
             continue
         if cue.direction in ("forward", "both") and c_end <= start:
@@ -384,7 +459,7 @@ def _context(
             if start < limit:
                 kinds.add(cue.kind)
         if cue.direction in ("backward", "both") and c_start >= end:
-            limit = _scope_start(c_start, s, cue.kind, terms)
+            limit = _scope_start(c_start, s, cue.kind, terms, cue.reach)
             if start >= limit:
                 kinds.add(cue.kind)
     return kinds
@@ -393,13 +468,19 @@ def _context(
 def _scope_end(position: int, s: str, kind: str, terms: list[tuple[_Cue, int, int]]) -> int:
     end = len(s)
     for t, t_start, _ in terms:
+        if kind in t.opens_after and not s[position:t_start].strip():
+            continue  # the cue heads this clause: "years ago my foot went numb"
         if t_start >= position and kind in t.ends and t_start < end:
             end = t_start
     return min(end, _after_words(s, position, SCOPE_TOKENS))
 
 
-def _scope_start(position: int, s: str, kind: str, terms: list[tuple[_Cue, int, int]]) -> int:
-    start = s.rfind(",", 0, position) + 1  # a backward cue stays within its clause
+def _scope_start(
+    position: int, s: str, kind: str, terms: list[tuple[_Cue, int, int]], reach: str = "clause"
+) -> int:
+    # A backward cue stays within its clause, or its sentence when it sums up what came before
+    # ("..., fully recovered"); a terminator ends it either way.
+    start = 0 if reach == "sentence" else s.rfind(",", 0, position) + 1
     for t, _, t_end in terms:
         if t_end <= position and kind in t.ends and t_end > start:
             start = t_end

@@ -13,12 +13,22 @@ import re
 from collections.abc import Iterable
 
 # A person the text may be about: a relative or someone in the writer's care, or he/she.
-PERSON = re.compile(
-    r"\b(?:my|our) (?:mum|mom|mother|mam|mummy|mommy|dad|father|daddy|papa|pa|ma|brother|sister"
-    r"|son|daughter|kid|child|boy|girl|baby|teen|teenager|wife|husband|hubby|partner|spouse"
+# "my little one", "our youngest", "my mate at work" and a kin word opening a clause without
+# "my" ("wife is 8 months pregnant") name another person too.
+_KIN = (
+    r"mum|mom|mother|mam|mummy|mommy|dad|father|daddy|papa|pa|ma|brother|sister|son|daughter"
+    r"|kid|child|children|boy|girl|baby|toddler|teen|teenager|wife|husband|hubby|partner|spouse"
     r"|fiance|fiancee|aunt|auntie|uncle|gran|granny|grandma|nan|nanna|nana|grandmother|grandad"
     r"|granddad|grandpa|grandfather|grandson|granddaughter|parents?|patient|client|resident"
-    r"|friend|flatmate|roommate|neighbou?r|boyfriend|girlfriend|other half)s?\b"
+    r"|friend|flatmate|roommate|neighbou?r|boyfriend|girlfriend|other half|mate|pal|colleague"
+    r"|coworker|workmate|lad|lass|little one|youngest|eldest|oldest|middle one"
+)
+PERSON = re.compile(
+    rf"\b(?:my|our) (?:little |baby |eldest |youngest |oldest |older |younger |big |best )?"
+    rf"(?:{_KIN})s?\b"
+    rf"|(?:^|(?<=, )|(?<=and )|(?<=but ))(?:the )?(?:wife|hubby|husband|missus|mrs|other half"
+    rf"|mum|mom|dad|nan|gran|grandad|grandma|son|daughter)\b(?= (?:is|was|has|had|hasnt|got|keeps"
+    rf"|says|said|cant|couldnt|fell|went|collapsed|blacked|fainted)\b)"
     r"|\b(?:he|she|hes|shes|him|her|his)\b"
 )
 FIRST_PERSON = re.compile(r"\b(?:i|im|ive|id|ill|me|myself|mine|mines)\b")
@@ -29,7 +39,8 @@ MY_BODY = re.compile(
 COMPLAINT = re.compile(
     r"\b(?:back|spine|pain\w*|spasm\w*|hurt\w*|sore|ache\w*|aching|agony|numb\w*|stiff\w*"
     r"|injur\w*|pulled|sciatica|twinge\w*|seized|cramp\w*|fell|fallen|slipped|tweaked|put out"
-    r"|threw out)\b"
+    r"|threw out|backache\w*|backpain|blacked out|passed out|collaps\w*|faint\w*|confused"
+    r"|keeled over)\b"
 )
 _CLAUSE = re.compile(r" , | but | and then | because | so ")
 
