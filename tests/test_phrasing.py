@@ -103,3 +103,14 @@ def test_a_relatives_age_beside_my_own_complaint_is_not_mine() -> None:
 def test_an_older_relative_after_a_sudden_strain_is_seen_within_a_day() -> None:
     text = "my grandad is 82 and felt something go in his back lifting a bag of logs"
     assert triage_text(text, KB).disposition.level >= Level.CONSULTATION_24H
+
+
+def test_a_double_negative_is_emphasis_not_a_denial() -> None:
+    # "doesn't help, no position helps": the second negation is the finding's own wording.
+    text = "lying down doesn't help, no position helps and it is worst at night"
+    assert _status(text, "constant_rest_pain") is Status.PRESENT
+
+
+def test_a_negation_running_into_the_words_still_denies() -> None:
+    assert _status("my legs dont feel weak at all", "limb_weakness") in (None, Status.ABSENT)
+    assert _status("I cant feel my bum when I wipe", "saddle_numbness") is Status.PRESENT

@@ -446,6 +446,7 @@ def _context(
 ) -> set[str]:
     """The kinds of cue whose scope covers the match start..end."""
     kinds: set[str] = set()
+    own_negation = False
     for cue, c_start, c_end in cues:
         if c_start < end and start < c_end:
             # A negation inside the matched words is part of the finding ("cant feel my bum");
@@ -453,6 +454,10 @@ def _context(
             # it by now") still colours it.
             if cue.kind in ("uncertain", "hypothetical", "figurative"):
                 kinds.add(cue.kind)
+            if cue.kind == "negated" and c_start < start and cue.direction != "backward":
+                kinds.add("negated")  # "legs dont feel weak": the cue runs into the match
+            elif cue.kind == "negated":
+                own_negation = True
             continue
         if cue.direction in ("forward", "both") and c_end <= start:
             limit = _scope_end(c_end, s, cue.kind, terms)
@@ -462,6 +467,11 @@ def _context(
             limit = _scope_start(c_start, s, cue.kind, terms, cue.reach)
             if start >= limit:
                 kinds.add(cue.kind)
+    if own_negation:
+        # A finding worded as a negation ("no position helps", "it doesnt ease") is not undone
+        # by an earlier one: in lay text a double negative is emphasis ("lying down doesnt
+        # help, no position helps"), and reading it as a denial would pre-fill a red flag "no".
+        kinds.discard("negated")
     return kinds
 
 

@@ -27,7 +27,8 @@ PERSON = re.compile(
     rf"\b(?:my|our) (?:little |baby |eldest |youngest |oldest |older |younger |big |best )?"
     rf"(?:{_KIN})s?\b"
     rf"|(?:^|(?<=, )|(?<=and )|(?<=but ))(?:the )?(?:wife|hubby|husband|missus|mrs|other half"
-    rf"|mum|mom|dad|nan|gran|grandad|grandma|son|daughter)\b(?= (?:is|was|has|had|hasnt|got|keeps"
+    rf"|mum|mom|dad|nan|gran|grandad|grandma|son|daughter)\b"
+    rf"(?= (?:, )?(?:\d{{1,3}} (?:, )?)?(?:is|was|has|had|hasnt|got|keeps"
     rf"|says|said|cant|couldnt|fell|went|collapsed|blacked|fainted)\b)"
     r"|\b(?:he|she|hes|shes|him|her|his)\b"
 )
