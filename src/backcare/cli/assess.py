@@ -20,6 +20,7 @@ from backcare.cli.common import (
     fail,
     locale_of,
     read_answers,
+    session,
 )
 
 
@@ -176,10 +177,18 @@ def ask(
         str | None,
         typer.Option(help="hybrid (default: BM25 + MiniLM, fused), bm25 (light) or dense."),
     ] = None,
+    episode: Annotated[
+        int | None,
+        typer.Option(help="Diary episode for questions about your own recovery (default: open)."),
+    ] = None,
 ) -> None:
-    """Answer a question about back spasms from the knowledge base, with its sources."""
+    """Answer a question about back spasms from the knowledge base, with its sources; a
+    question about your own recovery ("is it normal it still hurts?") also uses your diary."""
     from backcare.knowledge.load import load_knowledge
-    from backcare.text.answer import answer, answer_dict, retrieval_mode
+    from backcare.service.ask import ask as ask_service
+    from backcare.service.ask import wants_diary
+    from backcare.store.db import database_exists
+    from backcare.text.answer import answer_dict, retrieval_mode
 
     kb = load_knowledge()
     loc = locale_of(locale)
@@ -191,7 +200,12 @@ def ask(
         if not q.strip():
             row: dict[str, Any] = {"question": q, "answer": "", "sources": [], "error": "empty"}
         else:
-            row = answer_dict(answer(q, kb, loc, mode), kb)  # type: ignore[arg-type]
+            if wants_diary(q) and database_exists():
+                with session() as s:
+                    a = ask_service(q, kb, loc, mode, s, episode)  # type: ignore[arg-type]
+            else:
+                a = ask_service(q, kb, loc, mode)  # type: ignore[arg-type]
+            row = answer_dict(a, kb)
         if as_json:
             print(json.dumps(row, ensure_ascii=False), flush=True)
             continue

@@ -66,6 +66,16 @@ def database_url() -> str:
     return f"sqlite:///{data_dir() / 'backcare.db'}"
 
 
+def database_exists(url: str | None = None) -> bool:
+    """Whether there is a database to read (a SQLite file, or any other configured URL):
+    reading front ends check this so that a question never creates one."""
+    url = url or database_url()
+    if not url.startswith("sqlite"):
+        return True
+    path = url.split(":///", 1)[-1]
+    return bool(path) and path != ":memory:" and Path(path).is_file()
+
+
 def make_engine(url: str) -> Engine:
     """An engine for `url`, with SQLite tuned for safety under concurrent writers."""
     if url.startswith("sqlite"):

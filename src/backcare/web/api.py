@@ -53,6 +53,12 @@ class TriageRequest(BaseModel):
 class AskRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     question: str = Field(min_length=1, max_length=1000)
+    episode_id: int | None = Field(
+        default=None,
+        ge=1,
+        description="Diary episode for a question about the person's own recovery ('is it "
+        "normal it still hurts?'); default: the open episode, if any.",
+    )
 
 
 class Disposition(Open):
@@ -249,11 +255,22 @@ def interview(body: InterviewRequest) -> dict[str, Any]:
 
 @router.post("/ask", response_model=AskResponse, responses=ERRORS)
 def ask(body: AskRequest) -> dict[str, Any]:
-    """Answer a question from the knowledge base, with sources."""
-    from backcare.text.answer import answer, answer_dict, retrieval_mode
+    """Answer a question from the knowledge base, with sources. A question about the person's
+    own recovery ("is it normal it still hurts after 2 weeks?") is answered from their diary
+    against the expected course, when an episode is open."""
+    from backcare.service.ask import ask as ask_service
+    from backcare.service.ask import wants_diary
+    from backcare.store.db import database_exists, sessions
+    from backcare.text.answer import answer_dict, retrieval_mode
 
     kb = load_knowledge()
-    return answer_dict(answer(body.question, kb, settings().locale, retrieval_mode()), kb)
+    loc, mode = settings().locale, retrieval_mode()
+    if wants_diary(body.question) and database_exists():
+        with sessions().begin() as session:
+            a = ask_service(body.question, kb, loc, mode, session, body.episode_id)
+    else:
+        a = ask_service(body.question, kb, loc, mode)
+    return answer_dict(a, kb)
 
 
 @router.get("/questionnaire", responses=ERRORS)
