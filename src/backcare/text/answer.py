@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import math
 import os
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Literal
 
+from backcare import rx
 from backcare.findings import Citation, Finding, FindingSet, Level, Status
 from backcare.knowledge.load import Knowledge, load_knowledge
 from backcare.knowledge.schema import citations
@@ -119,7 +119,7 @@ def documents(kb: Knowledge) -> tuple[Document, ...]:
     return tuple(docs)
 
 
-_TOKEN = re.compile(r"[a-z0-9]+")
+_TOKEN = rx.compile(r"[a-z0-9]+")
 _ARTICLES = frozenset({"a", "an", "the", "my", "your", "i", "me"})
 _STOP = frozenset(
     """a an the and or but if of to in on at for with about from by as is are was were be been
@@ -488,7 +488,7 @@ def _read_question(
     return f"{lead} {d.title}. {d.action} ({reasons})", d.level, findings
 
 
-_AGE = re.compile(
+_AGE = rx.compile(
     r"\b(?:aged?|is|im|i m|hes|he s|shes|she s|turned|turning)\s+(\d{1,3})\b"
     r"(?!\s*(?:weeks?|days?|months?|kg|mg|lbs?|stone|minutes?|hours?|%|times?))"
     r"|\b(\d{1,3})\s*(?:years? old|yrs? old|yo|y o)\b"

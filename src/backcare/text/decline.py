@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from backcare import rx
 from backcare.text.subject import writer_complains
 
 _MEDICINE = (
@@ -19,7 +20,7 @@ _MEDICINE = (
     r"|co codamol|cocodamol|tramadol|cyclobenzaprine|methocarbamol|metaxalone|diazepam|nurofen"
     r"|advil|tylenol|aleve|relaxants?|relaxers?|painkillers?"
 )
-_DOSE = re.compile(
+_DOSE = rx.compile(
     r"\bhow (?:many|much) (?:mg|milligrams?|mls?|tablets?|pills?|capsules?|tabs?|doses?)\b"
     r"|\b(?:what|which|right|correct|safe|my) (?:dose|dosage|amount)\b"
     r"(?!.*\b(?:max|maximum|most)\b)"
@@ -36,7 +37,7 @@ _DOSE = re.compile(
     r"|\b(?:\d+|two|three|four|five|six) \w+ too (?:many|much)\b"
     r"|\b(?:take|have|give) (?:another|an extra|a second|a third|more) (?:" + _MEDICINE + r")\b"
 )
-_DIAGNOSIS = re.compile(
+_DIAGNOSIS = rx.compile(
     r"\b(?:do|have) i (?:have|got)(?! to\b)\b|\bhave i (?:got|done|pulled|slipped|herniated)\b"
     r"|\bwhat (?:do|have) i (?:have|got)\b|\btell me what (?:i have|ive got|it is|is wrong)\b"
     r"|\bdiagnos(?:e|is) (?:me|my)\b|\bwhat(?:s| is) wrong with (?:me|my)\b"
@@ -45,7 +46,7 @@ _DIAGNOSIS = re.compile(
     r"|\bcan (?:you|u) confirm\b|\bis (?:this|it|mine) (?:sciatica|a (?:slipped|herniated|bulging)"
     r" dis[ck]|a trapped nerve)\b"
 )
-_SCAN = re.compile(
+_SCAN = rx.compile(
     r"\b(?:read|interpret|explain|look at|check|understand) (?:my|the|this|these|an?) "
     r"(?:mri|scan|x ?ray|ct|report|results?|radiology)\b"
     r"|\bmy (?:mri|scan|x ?ray|ct scan|radiology|imaging)(?: report| results?)?\b"
@@ -56,22 +57,22 @@ _SCAN = re.compile(
     r"|\bwhat (?:does|do|is) (?:a |an )?(?:\w+ ){0,3}(?:protrusion|desiccation|arthropathy"
     r"|schmorl s? node|annular tear|modic changes?)\b"
 )
-_FIT_NOTE = re.compile(
+_FIT_NOTE = rx.compile(
     r"\b(?:sick|fit|doctors?|medical|gp|work) (?:note|cert|certificate|line)s?\b"
     r"|\bsign (?:me|him|her) off\b|\bnote for (?:work|my (?:job|boss|employer))\b|\bmed cert\b"
     r"|\b(?:get|be|being) signed off\b|\b(?:doctors?|gp|medical) letter\b"
 )
-_OTHER_PART = re.compile(
+_OTHER_PART = rx.compile(
     r"\b(?:knees?|ankles?|foot|feet|toes?|wrists?|elbows?|hands?|fingers?|thumbs?|shoulders?"
     r"|neck|jaw|teeth|tooth|head|headaches?|migraines?|eyes?|ears?|throat|stomach ?ache"
     r"|tummy|chest|calf|calves|shin|heel)\b"
 )
-_BACK = re.compile(
+_BACK = rx.compile(
     r"\b(?:back|spine|spinal|lumbar|sciatica|spasms?|disc|disk|coccyx|tailbone|hips?|legs?"
     r"|buttocks?|bum|bottom|shoulder blades?|ribs?|side|flank|kidneys?)\b"
 )
 
-_ANIMAL = re.compile(
+_ANIMAL = rx.compile(
     r"\b(?:my|our|his|her|their) (?:dog|dogs|puppy|pup|cat|cats|kitten|horse|pony|pet|rabbit"
     r"|guinea pig|hamster|ferret|dachshund|labrador|spaniel|greyhound)\b"
 )

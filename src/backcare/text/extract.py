@@ -274,7 +274,7 @@ def _semantic_mentions(
     return out
 
 
-_SUBJECT = re.compile(r"\b(?:i|im|ive|she|shes|he|hes|they|theyre|we)\b")
+_SUBJECT = rx.compile(r"\b(?:i|im|ive|she|shes|he|hes|they|theyre|we)\b")
 
 
 def _second_parts(

@@ -20,14 +20,14 @@ from backcare.knowledge.schema import Grammar
 # weak", "my leg used to be weak", "if my legs went numb"): the same words the patterns'
 # gap macro refuses to cross.
 GAP_CONTEXT = (
-    ("negated", re.compile(
+    ("negated", rx.compile(
         r"\b(?:not|no|never|nor|without|isnt|arent|wasnt|werent|dont|doesnt|didnt|hasnt"
         r"|havent|hadnt|aint|none|cant|cannot|wont)\b")),
-    ("historical", re.compile(r"\b(?:used to|before|previously|once)\b")),
-    ("hypothetical", re.compile(r"\b(?:if|whether)\b")),
-    ("uncertain", re.compile(r"\b(?:might|could|may|maybe|probably|possibly|perhaps|think)\b")),
+    ("historical", rx.compile(r"\b(?:used to|before|previously|once)\b")),
+    ("hypothetical", rx.compile(r"\b(?:if|whether)\b")),
+    ("uncertain", rx.compile(r"\b(?:might|could|may|maybe|probably|possibly|perhaps|think)\b")),
 )  # fmt: skip
-CLAUSE_BREAK = re.compile(
+CLAUSE_BREAK = rx.compile(
     r" , | but | however | although | though | except | apart from | aside from | other than "
 )
 

@@ -10,8 +10,7 @@ general information about a course, not a diagnosis.
 
 from __future__ import annotations
 
-import re
-
+from backcare import rx
 from backcare.findings import Citation
 from backcare.progress import Progress
 from backcare.recovery import RecoveryEstimate
@@ -20,8 +19,8 @@ from backcare.text.answer import Answer, Part, cited
 ITEM = "my_course"
 # First person, or "it" still hurting: with a diary open, "is it normal it still hurts?" is
 # about the asker's own back.
-_MINE = re.compile(r"\b(?:i|im|i m|ive|my|me|mine)\b|\bit (?:still|keeps)\b")
-_COURSE = re.compile(
+_MINE = rx.compile(r"\b(?:i|im|i m|ive|my|me|mine)\b|\bit (?:still|keeps)\b")
+_COURSE = rx.compile(
     r"\b(?:is it|its|it is|is this|is that|this is|that is) (?:still )?(?:normal|ok|okay|usual"
     r"|expected|common|fine|alright)\b"
     r"|\b(?:am i|i am|im|i m) (?:\w+ )?(?:recovering|getting better|improving|healing|on track"

@@ -8,8 +8,9 @@ from, so a match can quote the person's own words.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
+
+from backcare import rx
 
 _APOSTROPHES = "'\u2019\u2018`\u00b4"
 _SENTENCE_END = ".!?;\n\r"
@@ -87,4 +88,4 @@ def _fold(ch: str) -> str:
     return base if base.isascii() and base.isalpha() else " "
 
 
-WORD = re.compile(r"[a-z]+")
+WORD = rx.compile(r"[a-z]+")

@@ -13,12 +13,12 @@ others, the ordinary phrasings as negatives), never on test cases.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from backcare import rx
 from backcare.knowledge.load import KNOWLEDGE_DIR
 
 if TYPE_CHECKING:
@@ -31,11 +31,11 @@ TOP_K = 3  # a finding's score: the mean of its three closest examples
 THRESHOLD = 0.50  # cosine a clause needs with a red flag's examples (bench.semantic)
 MARGIN = 0.03  # ... and its lead over the closest ordinary phrasings
 MIN_WORDS = 3
-_DENIAL = re.compile(
+_DENIAL = rx.compile(
     r"\b(?:no|not|never|nor|without|none|nothing|fine|normal|normally|ok|okay|alright|all right"
     r"|unaffected|usual)\b|n[\u2019']t\b"
 )
-_SPLIT = re.compile(r" , | but | however | although | though | so | and then | because ")
+_SPLIT = rx.compile(r" , | but | however | although | though | so | and then | because ")
 
 
 @dataclass(frozen=True, slots=True)

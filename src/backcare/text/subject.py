@@ -9,8 +9,9 @@ Works on normalised sentences (lower case, no apostrophes, commas as their own t
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
+
+from backcare import rx
 
 # A person the text may be about: a relative or someone in the writer's care, or he/she.
 # "my little one", "our youngest", "my mate at work" and a kin word opening a clause without
@@ -23,7 +24,7 @@ _KIN = (
     r"|friend|flatmate|roommate|neighbou?r|boyfriend|girlfriend|other half|mate|pal|colleague"
     r"|coworker|workmate|lad|lass|little one|youngest|eldest|oldest|middle one"
 )
-PERSON = re.compile(
+PERSON = rx.compile(
     rf"\b(?:my|our) (?:little |baby |eldest |youngest |oldest |older |younger |big |best )?"
     rf"(?:{_KIN})s?\b"
     rf"|(?:^|(?<=, )|(?<=and )|(?<=but ))(?:the )?(?:wife|hubby|husband|missus|mrs|other half"
@@ -32,18 +33,18 @@ PERSON = re.compile(
     rf"|says|said|cant|couldnt|fell|went|collapsed|blacked|fainted)\b)"
     r"|\b(?:he|she|hes|shes|him|her|his)\b"
 )
-FIRST_PERSON = re.compile(r"\b(?:i|im|ive|id|ill|me|myself|mine|mines)\b")
-MY_BODY = re.compile(
+FIRST_PERSON = rx.compile(r"\b(?:i|im|ive|id|ill|me|myself|mine|mines)\b")
+MY_BODY = rx.compile(
     r"\bmy (?:own )?(?:lower |upper |low |middle |mid |bad )?(?:back|spine|neck|legs?|bum"
     r"|bottom|butt|side|hips?|shoulders?|body|spasms?|pain|sciatica|disc)\b"
 )
-COMPLAINT = re.compile(
+COMPLAINT = rx.compile(
     r"\b(?:back|spine|pain\w*|spasm\w*|hurt\w*|sore|ache\w*|aching|agony|numb\w*|stiff\w*"
     r"|injur\w*|pulled|sciatica|twinge\w*|seized|cramp\w*|fell|fallen|slipped|tweaked|put out"
     r"|threw out|backache\w*|backpain|blacked out|passed out|collaps\w*|faint\w*|confused"
     r"|keeled over)\b"
 )
-_CLAUSE = re.compile(r" , | but | and then | because | so ")
+_CLAUSE = rx.compile(r" , | but | and then | because | so ")
 
 
 def clauses(sentence_texts: Iterable[str]) -> list[str]:
