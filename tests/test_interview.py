@@ -173,3 +173,14 @@ def test_a_minor_fall_asks_whether_they_can_walk() -> None:
     seen: dict[str, Any] = {}
     s, _ = play(None, {"minor_fall", "cannot_walk"}, seen=seen)
     assert "cannot_walk" in seen and s.disposition.level >= Level.EMERGENCY
+
+
+def test_words_about_someone_else_never_pre_answer_a_red_flag_no() -> None:
+    # A carer's text misread as someone else's, or a worry, leaves the question open: only a
+    # denial pre-fills "no".
+    from backcare.findings import Finding, Status
+    from backcare.interview import _prefill
+
+    assert _prefill(Finding("minor_fall", Status.ABSENT, None, "slipped", "negated")) is False
+    for context in ("about someone else", "in the past", "a worry or a question, not a report"):
+        assert _prefill(Finding("minor_fall", Status.ABSENT, None, "slipped", context)) is None

@@ -192,7 +192,10 @@ def _prefill(f: Finding | None, number: bool = False) -> Prefill:
     if number and (f.status is Status.ABSENT or (f.status is Status.PRESENT and f.value is None)):
         return None  # a number question is pre-filled only with a number the person gave
     if f.status is Status.ABSENT:
-        return False
+        # Only a denial pre-fills "no". Words about someone else, the past, a worry or a
+        # figure of speech say nothing about the person now: the question is asked afresh
+        # (a carer's text misread as someone else's must never pre-answer a red flag "no").
+        return False if f.context in (None, "negated") else None
     if f.status is Status.UNKNOWN:
         return "unknown" if f.evidence and f.evidence.startswith("answer:") else None
     return f.value if f.value is not None else True

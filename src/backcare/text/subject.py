@@ -30,7 +30,8 @@ PERSON = rx.compile(
     rf"|(?:^|(?<=, )|(?<=and )|(?<=but ))(?:the )?(?:wife|hubby|husband|missus|mrs|other half"
     rf"|mum|mom|dad|nan|gran|grandad|grandma|son|daughter)\b"
     rf"(?= (?:, )?(?:\d{{1,3}} (?:, )?)?(?:is|was|has|had|hasnt|got|keeps"
-    rf"|says|said|cant|couldnt|fell|went|collapsed|blacked|fainted)\b)"
+    rf"|says|said|cant|couldnt|fell|went|collapsed|blacked|fainted|slipped|tripped|hurt|hurts"
+    rf"|pulled|did|bent|lifted|twisted|woke|feels|felt|seems|keeps)\b)"
     r"|\b(?:he|she|hes|shes|him|her|his)\b"
 )
 FIRST_PERSON = rx.compile(r"\b(?:i|im|ive|id|ill|me|myself|mine|mines)\b")
