@@ -152,3 +152,24 @@ def test_the_disk_cache_key_follows_the_schema_and_the_version(
 
     monkeypatch.setattr(load.Path, "read_bytes", edited)
     assert load._digest(texts) != before  # a schema edit invalidates the pickled cache
+
+
+def test_derived_values_are_keyed_by_their_builder_and_arguments() -> None:
+    from backcare.knowledge.load import load_knowledge
+
+    kb = load_knowledge()
+    calls: list[str] = []
+
+    def count_findings(k: Knowledge) -> int:
+        calls.append("count")
+        return len(k.findings)
+
+    def label(k: Knowledge, fid: str) -> str:
+        calls.append(fid)
+        return k.findings[fid].label
+
+    assert kb.derived(count_findings) == len(kb.findings)
+    assert kb.derived(count_findings) == len(kb.findings)  # built once
+    assert kb.derived(label, "fever") != kb.derived(label, "age")  # arguments are the key
+    assert kb.derived(label, "fever") == kb.findings["fever"].label
+    assert calls == ["count", "fever", "age"]

@@ -97,7 +97,7 @@ def build_plan(
 ) -> CarePlan:
     """The personal care plan for these findings, consistent with the disposition."""
     kb = kb or load_knowledge()
-    static = kb.derived("careplan", _static)
+    static = kb.derived(_static)
     level = disposition.level
     shape = static.levels[level]
     phases: list[PlanPhase] = []
@@ -283,7 +283,7 @@ def _from_item(item: PlanItem) -> PlanAction:
 def warning_signs(level: Level, kb: Knowledge | None = None) -> tuple[WarningSign, ...]:
     """Signs that would make things more urgent than `level`, most urgent first."""
     kb = kb or load_knowledge()
-    return kb.derived("careplan", _static).levels[level].warning_signs
+    return kb.derived(_static).levels[level].warning_signs
 
 
 def _warning_signs(level: Level, kb: Knowledge) -> tuple[WarningSign, ...]:

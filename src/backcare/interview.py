@@ -140,7 +140,7 @@ def _follow_ups(
 ) -> list[str]:
     """What would complete a half-met rule at `at_least` or above and above the settled level,
     plus any red flag the text left uncertain that no fixed screen asks about."""
-    on_screens = kb.derived("interview_on_screens", _on_screens)
+    on_screens = kb.derived(_on_screens)
     # A finding a fixed screen asks is left to that screen, unless only an ambulance-level
     # rule needs it: after an emergency, the fixed screens further on are never shown.
     left_to_screens = on_screens if at_least < Level.EMERGENCY_AMBULANCE else frozenset()

@@ -245,11 +245,13 @@ def _clash(mine: set[str], theirs: set[str]) -> bool:
 
 
 def _names(class_id: str, names: tuple[str, ...], kb: Knowledge) -> re.Pattern[str]:
-    def build(_: Knowledge) -> re.Pattern[str]:
-        words = sorted((re.escape(n.lower()) for n in names), key=len, reverse=True)
-        return re.compile(r"\b(?:" + "|".join(words) + r")\b")
+    return kb.derived(_names_pattern, class_id, names)
 
-    return kb.derived(f"medicine_names:{class_id}", build)
+
+def _names_pattern(_: Knowledge, class_id: str, names: tuple[str, ...]) -> re.Pattern[str]:
+    """The medicine class's names as one pattern (`class_id` is part of the cache key)."""
+    words = sorted((re.escape(n.lower()) for n in names), key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(words) + r")\b")
 
 
 def _product(name: str) -> str:

@@ -36,7 +36,7 @@ class Question:
 def intake(kb: Knowledge | None = None) -> tuple[Question, ...]:
     """Every intake question, in the order they are asked."""
     kb = kb or load_knowledge()
-    return kb.derived("intake", _intake)
+    return kb.derived(_intake)
 
 
 def _intake(kb: Knowledge) -> tuple[Question, ...]:

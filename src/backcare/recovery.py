@@ -77,6 +77,14 @@ class _RecoveryModel:
         )
 
 
+def _sources(
+    kb: Knowledge, courses: tuple[str, ...], factors: tuple[str, ...]
+) -> tuple[Citation, ...]:
+    by_id = {c.id: c for c in kb.base.courses}
+    used = {f.id: f for f in kb.base.factors}
+    return citations([*(by_id[c] for c in courses), *(used[f] for f in factors)])
+
+
 def severity_of(findings: FindingSet) -> tuple[str, str]:
     """Severity (mild / moderate / severe) and the reason for it."""
     pain = findings.value("pain_score")
@@ -96,7 +104,7 @@ def severity_of(findings: FindingSet) -> tuple[str, str]:
 def estimate(findings: FindingSet, kb: Knowledge | None = None) -> RecoveryEstimate:
     """The recovery estimate for these findings."""
     kb = kb or load_knowledge()
-    model = kb.derived("recovery", _RecoveryModel.build)
+    model = kb.derived(_RecoveryModel.build)
     severity, why = severity_of(findings)
     courses = [model.severity[severity]]
     courses += [c for fid, c in model.causes if findings.counts(fid)]
@@ -115,8 +123,7 @@ def estimate(findings: FindingSet, kb: Knowledge | None = None) -> RecoveryEstim
     max_days = max(min_days + 1, round(high * multiplier))
     reviews = tuple(sorted({*REVIEW_DAYS, min(max_days, LATEST_REVIEW_DAY)}))
     start = findings.value("pain_score")
-    key = "recovery_sources:" + ",".join([c.id for c in courses] + [f.id for f in used])
-    sources = kb.derived(key, lambda _: citations([*courses, *used]))
+    sources = kb.derived(_sources, tuple(c.id for c in courses), tuple(f.id for f in used))
     return RecoveryEstimate(
         severity=severity,
         min_days=min_days,

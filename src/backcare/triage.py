@@ -74,7 +74,7 @@ def triage(
     kb = kb or load_knowledge()
     findings = with_implications(findings, kb)
     fired: list[FiredRule] = []
-    compiled = kb.derived("triage", _compile_rules)
+    compiled = kb.derived(_compile_rules)
     candidates: dict[str, tuple[Rule, Predicate]] = {}
     for fid in findings:
         for rule, predicate in compiled.get(fid, ()):
@@ -111,12 +111,20 @@ def triage(
         do_not_drive=advice.do_not_drive,
         fired=tuple(fired),
         questions=tuple(questions.values()),
-        sources=kb.derived(f"level_sources:{level.value}", lambda _: citations([advice])),
+        sources=kb.derived(_level_sources, level),
     )
 
 
 def _rule_sources(kb: Knowledge, rule: Rule) -> tuple[Citation, ...]:
-    return kb.derived(f"rule_sources:{rule.id}", lambda _: citations([rule]))
+    return kb.derived(_cite_rule, rule.id)
+
+
+def _cite_rule(kb: Knowledge, rule_id: str) -> tuple[Citation, ...]:
+    return citations([kb.rules[rule_id]])
+
+
+def _level_sources(kb: Knowledge, level: Level) -> tuple[Citation, ...]:
+    return citations([kb.levels[level.value]])
 
 
 def _compile_rules(kb: Knowledge) -> dict[str, tuple[tuple[Rule, Predicate], ...]]:

@@ -10,7 +10,7 @@ import hashlib
 import os
 import pickle
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -57,8 +57,11 @@ class Knowledge:
     education: dict[str, s.EducationItem] = field(default_factory=dict)
     messages: dict[str, s.Message] = field(default_factory=dict)
     rules_by_finding: dict[str, tuple[s.Rule, ...]] = field(default_factory=dict)
-    # Values derived from the content (indexes, compiled patterns), built on first use.
-    memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    # Values derived from the content (indexes, compiled patterns), built on first use, keyed
+    # by the function that builds them and its arguments.
+    memo: dict[tuple[Callable[..., Any], tuple[Hashable, ...]], Any] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     @classmethod
     def build(cls, base: s.KnowledgeBase, digest: str) -> Knowledge:
@@ -76,10 +79,13 @@ class Knowledge:
             rules_by_finding=_index_rules(base.rules),
         )
 
-    def derived(self, key: str, build: Callable[[Knowledge], T]) -> T:
-        """A value computed once from this knowledge base (an index, compiled patterns)."""
+    def derived(self, build: Callable[..., T], *args: Hashable) -> T:
+        """`build(self, *args)`, computed once for this knowledge base (an index, compiled
+        patterns). The cache is keyed by the builder itself, so a value always has the type its
+        builder returns: no string key can hand one caller another caller's object."""
+        key = (build, args)
         if key not in self.memo:
-            self.memo[key] = build(self)
+            self.memo[key] = build(self, *args)
         return cast(T, self.memo[key])
 
     def emergency_number(self, locale: str | None) -> str:

@@ -259,7 +259,7 @@ class _Index:
 
 
 def _index(kb: Knowledge) -> _Index:
-    return kb.derived("answer_index", _Index)
+    return kb.derived(_Index)
 
 
 def retrieval_mode() -> Retrieval:
@@ -523,7 +523,7 @@ def _personal_cautions(
     from backcare.text.decline import normalised
 
     named = _named_treatments(question, kb) | {d.id for d in docs if d.kind == "treatment"}
-    names = kb.derived("treatment_names", _treatment_names)
+    names = kb.derived(_treatment_names)
     asked_about = {w for tid in named for w in names.get(tid, ())}
     out = []
     for c in kb.base.cautions:
@@ -544,7 +544,7 @@ def _named_treatments(question: str, kb: Knowledge) -> set[str]:
     from backcare.text.decline import normalised
 
     text = f" {normalised(question)} "
-    names = kb.derived("treatment_names", _treatment_names)
+    names = kb.derived(_treatment_names)
     return {tid for tid, words in names.items() if any(f" {w} " in text for w in words)}
 
 
@@ -553,7 +553,7 @@ def _named_words(question: str, kb: Knowledge) -> tuple[str, ...]:
     from backcare.text.decline import normalised
 
     text = f" {normalised(question)} "
-    names = kb.derived("treatment_names", _treatment_names)
+    names = kb.derived(_treatment_names)
     return tuple(sorted({w for words in names.values() for w in words if f" {w} " in text}))
 
 

@@ -46,7 +46,16 @@ class _Matrices:
 
 
 def _matrices(docs: tuple[Document, ...], kb: Knowledge) -> _Matrices:
-    return kb.derived("dense_matrices", lambda _: _Matrices(docs))
+    matrices = kb.derived(_dense_matrices)
+    if matrices.n != len(docs):
+        raise ValueError("dense matrices asked for documents that are not the knowledge base's")
+    return matrices
+
+
+def _dense_matrices(kb: Knowledge) -> _Matrices:
+    from backcare.text.answer import documents  # answer imports this module
+
+    return _Matrices(documents(kb))
 
 
 @lru_cache(maxsize=64)

@@ -173,7 +173,7 @@ def extract(text: str, kb: Knowledge | None = None, use_semantic: bool | None = 
     BACKCARE_SEMANTIC=0 turns it off), a clause that reads like a red flag no pattern caught
     makes that finding uncertain: asked about, counted as present meanwhile."""
     kb = kb or load_knowledge()
-    compiled = kb.derived("extract", _compile)
+    compiled = kb.derived(_compile)
     mentions: list[Mention] = []
     recognised = 0
     total = 0
