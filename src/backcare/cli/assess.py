@@ -187,7 +187,7 @@ def ask(
     from backcare.knowledge.load import load_knowledge
     from backcare.service.ask import ask as ask_service
     from backcare.service.ask import wants_diary
-    from backcare.store.db import database_exists
+    from backcare.store.location import database_exists
     from backcare.text.answer import answer_dict, retrieval_mode
 
     kb = load_knowledge()

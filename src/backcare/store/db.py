@@ -20,60 +20,21 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 
-from backcare.errors import BackcareError
+# Re-exported: callers import these from here too.
+from backcare.store.location import StorageError as StorageError
+from backcare.store.location import data_dir as data_dir
+from backcare.store.location import database_exists as database_exists
+from backcare.store.location import database_url as database_url
 
 HEAD_REVISION = "0003"  # the newest migration; a test checks it matches Alembic's head
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 _LOCK_KEY = 0x6261636B  # "back": the PostgreSQL advisory lock held while migrating
 
 
-class StorageError(BackcareError):
-    """The database cannot be opened or used; the message says which and why."""
-
-
 # Worker threads that run sync routes (AnyIO's default limiter). Every one of them may hold a
 # pooled connection at once, so the pool has room for all of them and a request never waits for
 # a connection that only a queued request could give back.
 THREADS = 40
-
-
-def data_dir() -> Path:
-    """The private data directory (BACKCARE_DATA_DIR, or the user's data directory), created
-    0700 and kept 0700: the database, the per-install secret and nothing else live here."""
-    raw = os.environ.get("BACKCARE_DATA_DIR", "").strip()
-    if raw:
-        directory = Path(raw)
-    else:
-        from platformdirs import user_data_dir
-
-        directory = Path(user_data_dir("backcare"))
-    try:
-        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-        if directory.stat().st_mode & 0o077:
-            directory.chmod(0o700)
-    except OSError as exc:
-        raise StorageError(
-            f"cannot create the data directory {directory}: {exc.strerror}"
-        ) from None
-    return directory
-
-
-def database_url() -> str:
-    """BACKCARE_DATABASE_URL, or SQLite in the private data directory."""
-    url = os.environ.get("BACKCARE_DATABASE_URL", "").strip()
-    if url:
-        return url
-    return f"sqlite:///{data_dir() / 'backcare.db'}"
-
-
-def database_exists(url: str | None = None) -> bool:
-    """Whether there is a database to read (a SQLite file, or any other configured URL):
-    reading front ends check this so that a question never creates one."""
-    url = url or database_url()
-    if not url.startswith("sqlite"):
-        return True
-    path = url.split(":///", 1)[-1]
-    return bool(path) and path != ":memory:" and Path(path).is_file()
 
 
 def make_engine(url: str) -> Engine:
