@@ -23,7 +23,7 @@ from backcare.knowledge.schema import ContextCue
 from backcare.text.grammar import CompiledGrammar, compile_grammar, hits
 from backcare.text.normalise import Sentence, sentences
 from backcare.text.numbers import parse_number, to_unit
-from backcare.text.subject import PERSON, about_someone_else
+from backcare.text.subject import MY_BODY, PERSON, about_someone_else
 
 if TYPE_CHECKING:
     from backcare.text.semantic import Opinion
@@ -423,6 +423,10 @@ def _mention(
 ) -> Mention:
     start, end = m if isinstance(m, tuple) else m.span()
     kinds = _context(start, end, sentence.text, cues, terms) - fp.ignore
+    if "other" in kinds and MY_BODY.search(sentence.text[start:end]):
+        # "my partner pressed along my spine and I yelped": the other person acts, but the
+        # body the finding is about is the writer's own.
+        kinds.discard("other")
     context = None
     if "figurative" in kinds:  # "I nearly fainted at the price": neither a doubt nor a report
         status, context = Status.ABSENT, CONTEXT_WORDS["figurative"]
