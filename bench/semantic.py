@@ -24,7 +24,7 @@ from backcare.text import semantic
 
 ROOT = Path(__file__).resolve().parent.parent
 K = semantic.TOP_K
-GRID = [(t, m) for t in (0.5, 0.55, 0.6, 0.65, 0.7) for m in (0.0, 0.03, 0.06)]
+GRID = [(t, m) for t in (0.42, 0.45, 0.47, 0.5, 0.55, 0.6, 0.65, 0.7) for m in (0.0, 0.03, 0.06)]
 
 
 def topk(sims: np.ndarray, k: int) -> np.ndarray:

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 BANK_FILE = KNOWLEDGE_DIR / "redflag_bank.yaml"
 MIN_EXAMPLES = 25  # per red flag (issue 11)
 TOP_K = 3  # a finding's score: the mean of its three closest examples
-THRESHOLD = 0.50  # cosine a clause needs with a red flag's examples (bench.semantic)
+THRESHOLD = 0.47  # cosine a clause needs with a red flag's examples (bench.semantic)
 MARGIN = 0.03  # ... and its lead over the closest ordinary phrasings
 MIN_WORDS = 3
 _DENIAL = rx.compile(
