@@ -24,6 +24,8 @@ from backcare.knowledge.load import load_knowledge
 from backcare.text.extract import extract
 from backcare.triage import triage
 
+KB = load_knowledge()
+
 ROOT = Path(__file__).resolve().parent.parent
 CUE_SENTENCES = [  # (text, finding, present?) both sides of each context cue
     ("I have numbness in my leg", "limb_numbness", True),
@@ -103,7 +105,7 @@ HISTORY = {f.id for f in load_knowledge().base.findings if "historical" in f.ign
 
 
 def ours(text: str) -> FindingSet:
-    return extract(text).findings
+    return extract(text, KB).findings
 
 
 def score(name: str, fn: Any) -> None:
@@ -111,7 +113,7 @@ def score(name: str, fn: Any) -> None:
     data = cases()
     start = time.perf_counter()
     for c in data:
-        got = triage(fn(c["text"])).level.value
+        got = triage(fn(c["text"]), KB).level.value
         accepted = [c["expected"], *c.get("acceptable", [])]
         if got in accepted:
             right += 1

@@ -26,10 +26,13 @@ from sqlalchemy import func
 
 from backcare.assessment import assess
 from backcare.diary import EntryInput
+from backcare.knowledge.load import load_knowledge
 from backcare.questionnaire import parse_answers
 from backcare.store import repo
 from backcare.store.db import sessions
 from backcare.store.models import Entry, Episode, Person
+
+KB = load_knowledge()
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = datetime.now(UTC).date()
@@ -37,8 +40,8 @@ TODAY = datetime.now(UTC).date()
 
 def _episode(url: str, onset: date) -> int:
     with sessions(url).begin() as s:
-        result = assess(parse_answers({"pain_score": 7, "cause_strain": "yes"}))
-        return repo.start_episode(s, repo.local_person(s), result, onset, TODAY).id
+        result = assess(parse_answers({"pain_score": 7, "cause_strain": "yes"}, KB), KB)
+        return repo.start_episode(s, repo.local_person(s), result, onset, TODAY, KB).id
 
 
 def write_rate(url: str, n: int, note: str | None) -> float:
@@ -51,7 +54,7 @@ def write_rate(url: str, n: int, note: str | None) -> float:
             person = repo.local_person(s)
             ep = repo.episode(s, person, ep_id)
             repo.add_entry(
-                s, person, ep, EntryInput(now - timedelta(minutes=i), i % 11, note=note), now
+                s, person, ep, EntryInput(now - timedelta(minutes=i), i % 11, note=note), now, KB
             )
     return n / (time.perf_counter() - start)
 
@@ -82,8 +85,8 @@ def many_people(url: str, people: int) -> tuple[float, float]:
     factory = sessions(url)
     with factory.begin() as s:
         template = repo.start_episode(
-            s, repo.local_person(s), assess(parse_answers({"pain_score": 6})),
-            TODAY - timedelta(days=10), TODAY,
+            s, repo.local_person(s), assess(parse_answers({"pain_score": 6}, KB)),
+            TODAY - timedelta(days=10), TODAY, KB,
         )  # fmt: skip
         ep_fields = {c: getattr(template, c) for c in
                      ("onset_date", "started_at", "findings", "level", "current_level",

@@ -20,22 +20,27 @@ from backcare.interop.fhir import bundle
 from backcare.interop.ics import calendar
 from backcare.interop.records import EpisodeRecord
 from backcare.interop.report import html, pdf
+from backcare.knowledge.load import load_knowledge
 from backcare.questionnaire import parse_answers
 from backcare.store import repo
 from backcare.store.db import sessions
+
+KB = load_knowledge()
 
 
 def episode(entries: int = 100) -> EpisodeRecord:
     now = datetime.now(UTC)
     with tempfile.TemporaryDirectory() as tmp, sessions(f"sqlite:///{tmp}/e.db").begin() as s:
         person = repo.local_person(s)
-        result = assess(parse_answers({"pain_score": 7, "cause_strain": "yes", "fever": "no"}))
-        ep = repo.start_episode(s, person, result, now.date() - timedelta(days=50), now.date())
+        result = assess(
+            parse_answers({"pain_score": 7, "cause_strain": "yes", "fever": "no"}, KB), KB
+        )
+        ep = repo.start_episode(s, person, result, now.date() - timedelta(days=50), now.date(), KB)
         for i in range(entries):
             at = now - timedelta(hours=12 * (entries - i))
             entry = EntryInput(at, 7 - (i * 6) // entries, note="better after heat",
                                doses=(Dose("ibuprofen", at),))  # fmt: skip
-            repo.add_entry(s, person, ep, entry, now)
+            repo.add_entry(s, person, ep, entry, now, KB)
         return repo.record(ep, person.name)
 
 
@@ -55,9 +60,9 @@ def main() -> None:
     record = episode()
     today = datetime.now(UTC).date()
     for name, build in (
-        ("FHIR bundle (validated)", lambda: bundle(record)),
-        ("PDF summary", lambda: pdf(record, today)),
-        ("HTML summary", lambda: html(record, today)),
+        ("FHIR bundle (validated)", lambda: bundle(record, KB)),
+        ("PDF summary", lambda: pdf(record, today, KB)),
+        ("HTML summary", lambda: html(record, today, KB)),
         ("iCalendar", lambda: calendar(record, "Europe/London", today)),
     ):
         first, warm = timed(build)

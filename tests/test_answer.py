@@ -131,7 +131,8 @@ def test_triage_loads_no_torch_and_no_retrieval() -> None:
     # torch, and never the question-answering index.
     code = (
         "import sys; from backcare.text.triage import triage_text; "
-        "triage_text('my back hurts'); "
+        "from backcare.knowledge.load import load_knowledge; "
+        "triage_text('my back hurts', load_knowledge()); "
         "print(any(m in sys.modules for m in ('torch', 'backcare.text.embed', 'bm25s')))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -142,7 +143,8 @@ def test_an_assessment_from_answers_loads_no_model() -> None:
     code = (
         "import sys; from backcare.assessment import assess; "
         "from backcare.questionnaire import parse_answers; "
-        "assess(parse_answers({'pain_score': 5})); "
+        "from backcare.knowledge.load import load_knowledge; kb = load_knowledge(); "
+        "assess(parse_answers({'pain_score': 5}, kb), kb); "
         "print(any(m in sys.modules for m in ('torch', 'numpy', 'tokenizers', 'bm25s')))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -18,10 +18,12 @@ from backcare.interop.fhir import bundle, questionnaire, validate
 from backcare.interop.ics import calendar
 from backcare.interop.records import EpisodeRecord
 from backcare.interop.report import html, pdf
-from backcare.knowledge.load import Knowledge
+from backcare.knowledge.load import Knowledge, load_knowledge
 from backcare.questionnaire import intake, parse_answers
 from backcare.store import repo
 from backcare.store.db import sessions
+
+KB = load_knowledge()
 
 TODAY = date(2026, 11, 23)
 NOW = datetime(2026, 11, 23, 18, 0, tzinfo=UTC)
@@ -36,15 +38,15 @@ def record(tmp_path_factory: pytest.TempPathFactory) -> EpisodeRecord:
     }  # fmt: skip
     with sessions(url).begin() as s:
         person = repo.local_person(s)
-        result = assess(parse_answers(answers))
-        ep = repo.start_episode(s, person, result, TODAY - timedelta(days=7), TODAY)
+        result = assess(parse_answers(answers, KB), KB)
+        ep = repo.start_episode(s, person, result, TODAY - timedelta(days=7), TODAY, KB)
         for day, pain in enumerate([7, 7, 6, 6, 5, 4, 4]):
             at = NOW - timedelta(days=6 - day, hours=8)
             note = "I can't feel my bum when I wipe" if day == 3 else "stiff, better after heat"
             repo.add_entry(s, person, ep, EntryInput(
                 at, pain, stiffness=6 - day // 2, spasms_per_day=5 - day // 2, note=note,
                 doses=(Dose("ibuprofen", at), Dose("co-codamol", at)),
-            ), NOW)  # fmt: skip
+            ), NOW, KB)  # fmt: skip
         return repo.record(ep, person.name)
 
 
@@ -58,7 +60,7 @@ def _resources(b: dict) -> dict[str, list[dict]]:  # type: ignore[type-arg]
 def test_fhir_bundle_validates_every_resource(record: EpisodeRecord) -> None:
     from fhir.resources.R4B import get_fhir_model_class
 
-    b = bundle(record)
+    b = bundle(record, KB)
     assert b["type"] == "collection"
     for e in b["entry"]:
         res = e["resource"]
@@ -72,7 +74,7 @@ def test_fhir_bundle_validates_every_resource(record: EpisodeRecord) -> None:
 def test_fhir_round_trip(record: EpisodeRecord) -> None:
     from fhir.resources.R4B.bundle import Bundle
 
-    b = bundle(record)
+    b = bundle(record, KB)
     text = json.dumps(b)
     again = json.loads(Bundle.model_validate_json(text).model_dump_json(exclude_none=True))
     assert len(again["entry"]) == len(b["entry"])
@@ -83,7 +85,7 @@ def test_fhir_round_trip(record: EpisodeRecord) -> None:
 
 
 def test_fhir_codes_and_content(record: EpisodeRecord, kb: Knowledge) -> None:
-    kinds = _resources(bundle(record))
+    kinds = _resources(bundle(record, KB))
     pain = [
         o for o in kinds["Observation"] if o["code"].get("coding", [{}])[0].get("code") == "72514-3"
     ]
@@ -169,7 +171,7 @@ def test_calendar_skips_sessions_already_past(record: EpisodeRecord) -> None:
 def test_pdf_reads_back(record: EpisodeRecord) -> None:
     from pypdf import PdfReader
 
-    reader = PdfReader(io.BytesIO(pdf(record, TODAY)))
+    reader = PdfReader(io.BytesIO(pdf(record, TODAY, KB)))
     assert len(reader.pages) == 1
     text = reader.pages[0].extract_text()
     for words in (
@@ -185,7 +187,7 @@ def test_pdf_reads_back(record: EpisodeRecord) -> None:
 
 
 def test_html_summary(record: EpisodeRecord) -> None:
-    page = html(record, TODAY)
+    page = html(record, TODAY, KB)
     assert "<svg" in page and "circle" in page and "Red flags asked" in page
     assert "Diary entries with a warning sign" in page
     assert "Where is the pain?" in page and "Pain in the lower back" in page
@@ -234,16 +236,18 @@ def test_progress_escalation_reaches_every_export(tmp_path: Path) -> None:
     onset = TODAY - timedelta(days=6)
     with sessions(url).begin() as s:
         person = repo.local_person(s)
-        ep = repo.start_episode(s, person, assess(parse_answers({"pain_score": 4})), onset, TODAY)
+        ep = repo.start_episode(
+            s, person, assess(parse_answers({"pain_score": 4}, KB), KB), onset, TODAY, KB
+        )
         assert ep.current_level == "self_care"
         for day, pain in ((4, 6), (5, 8)):
             at = datetime.combine(onset + timedelta(days=day), datetime.min.time(), UTC)
-            repo.add_entry(s, person, ep, EntryInput(at + timedelta(hours=9), pain), NOW)
-        assert repo.progress(s, person, ep, TODAY).status == "worse"
+            repo.add_entry(s, person, ep, EntryInput(at + timedelta(hours=9), pain), NOW, KB)
+        assert repo.progress(s, person, ep, TODAY, KB).status == "worse"
         record = repo.record(ep, person.name)
     assert record.current_level == "consultation" and record.escalation_reason
-    risk = _resources(bundle(record))["RiskAssessment"][0]
+    risk = _resources(bundle(record, KB))["RiskAssessment"][0]
     assert risk["prediction"][0]["qualitativeRisk"]["coding"][0]["code"] == "consultation"
-    summary = html(record, TODAY)
+    summary = html(record, TODAY, KB)
     assert '<span class="level">consultation</span>' in summary
     assert "(at assessment: self care)" in summary

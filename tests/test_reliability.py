@@ -15,10 +15,13 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func, select, text
 
 from backcare.assessment import assess
+from backcare.knowledge.load import load_knowledge
 from backcare.questionnaire import parse_answers
 from backcare.store import repo
 from backcare.store.db import make_engine, sessions
 from backcare.store.models import Entry, MedicineDose
+
+KB = load_knowledge()
 
 WRITER = """
 import sys
@@ -26,6 +29,9 @@ from datetime import UTC, datetime, timedelta
 from backcare.diary import Dose, EntryInput
 from backcare.store import repo
 from backcare.store.db import sessions
+from backcare.knowledge.load import load_knowledge
+
+KB = load_knowledge()
 
 url, episode_id, count = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 factory = sessions(url)
@@ -35,7 +41,7 @@ for i in range(count):
                        doses=(Dose("ibuprofen", now - timedelta(seconds=1)),))
     with factory.begin() as s:
         person = repo.local_person(s)
-        logged = repo.add_entry(s, person, repo.episode(s, person, episode_id), entry, now)
+        logged = repo.add_entry(s, person, repo.episode(s, person, episode_id), entry, now, KB)
     print(logged.entry_id, flush=True)  # printed only after the commit returned
 """
 
@@ -44,8 +50,8 @@ def _episode(url: str) -> int:
     with sessions(url).begin() as s:
         person = repo.local_person(s)
         today = datetime.now(UTC).date()
-        result = assess(parse_answers({"pain_score": 6}))
-        return repo.start_episode(s, person, result, today - timedelta(days=1), today).id
+        result = assess(parse_answers({"pain_score": 6}, KB), KB)
+        return repo.start_episode(s, person, result, today - timedelta(days=1), today, KB).id
 
 
 def _writer(url: str, episode_id: int, count: int) -> subprocess.Popen[str]:

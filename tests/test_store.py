@@ -12,10 +12,13 @@ from backcare.assessment import assess
 from backcare.diary import Dose, EntryInput, TherapySession
 from backcare.errors import InputError, NotFoundError
 from backcare.findings import Level
+from backcare.knowledge.load import load_knowledge
 from backcare.questionnaire import parse_answers
 from backcare.store import repo
 from backcare.store.db import HEAD_REVISION, current_revision, make_engine, sessions
 from backcare.store.models import Entry, Episode, MedicineDose, Person
+
+KB = load_knowledge()
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 TODAY = NOW.date()
@@ -24,15 +27,15 @@ TODAY = NOW.date()
 def _open(db_url: str, answers: dict[str, object] | None = None, onset_days: int = 3) -> int:
     with sessions(db_url).begin() as s:
         person = repo.local_person(s)
-        result = assess(parse_answers(answers or {"pain_score": 7, "cause_strain": "yes"}))
-        ep = repo.start_episode(s, person, result, TODAY - timedelta(days=onset_days), TODAY)
+        result = assess(parse_answers(answers or {"pain_score": 7, "cause_strain": "yes"}, KB), KB)
+        ep = repo.start_episode(s, person, result, TODAY - timedelta(days=onset_days), TODAY, KB)
         return ep.id
 
 
 def _log(db_url: str, ep_id: int, entry: EntryInput) -> repo.Logged:
     with sessions(db_url).begin() as s:
         person = repo.local_person(s)
-        return repo.add_entry(s, person, repo.episode(s, person, ep_id), entry, NOW)
+        return repo.add_entry(s, person, repo.episode(s, person, ep_id), entry, NOW, KB)
 
 
 def _count(db_url: str, table: type) -> int:
@@ -130,8 +133,8 @@ def test_unknown_episode_is_a_clear_error(db_url: str) -> None:
 
 def test_future_onset_is_refused(db_url: str) -> None:
     with sessions(db_url).begin() as s, pytest.raises(InputError, match="future"):
-        result = assess(parse_answers({"pain_score": 5}))
-        repo.start_episode(s, repo.local_person(s), result, TODAY + timedelta(days=2), TODAY)
+        result = assess(parse_answers({"pain_score": 5}, KB), KB)
+        repo.start_episode(s, repo.local_person(s), result, TODAY + timedelta(days=2), TODAY, KB)
     assert _count(db_url, Episode) == 0
 
 
@@ -149,7 +152,7 @@ def test_progress_from_storage(db_url: str) -> None:
         _log(db_url, ep_id, EntryInput(NOW - timedelta(days=5 - day), pain))
     with sessions(db_url).begin() as s:
         person = repo.local_person(s)
-        p = repo.progress(s, person, repo.episode(s, person, ep_id), TODAY)
+        p = repo.progress(s, person, repo.episode(s, person, ep_id), TODAY, KB)
     assert p.status in ("improving", "as_expected")
     assert p.latest == 4 and p.baseline == 7 and p.meaningful
     assert len(p.points) == 6 and p.escalation is None
@@ -163,7 +166,7 @@ def test_recurrence_across_episodes_escalates(db_url: str) -> None:
     ep_id = _open(db_url, onset_days=1)
     with sessions(db_url).begin() as s:
         person = repo.local_person(s)
-        p = repo.progress(s, person, repo.episode(s, person, ep_id), TODAY)
+        p = repo.progress(s, person, repo.episode(s, person, ep_id), TODAY, KB)
     assert p.episodes_this_year == 3 and p.escalation is Level.CONSULTATION
 
 
@@ -238,8 +241,8 @@ def test_migration_0003_upgrades_stored_episodes_and_exports_read_them(db_url: s
         a["id"] for p in old["plan"]["phases"] for a in p["actions"]
     ]
     assert record.entries[0].therapy == (("heat", 20),)
-    assert bundle(record)["resourceType"] == "Bundle"
-    assert "Back pain summary" in html(record, date(2026, 11, 20))
+    assert bundle(record, KB)["resourceType"] == "Bundle"
+    assert "Back pain summary" in html(record, date(2026, 11, 20), KB)
     assert b"BEGIN:VCALENDAR" in calendar(record, "Europe/London", date(2026, 11, 20))
 
 
@@ -248,7 +251,7 @@ def test_a_new_episode_keeps_courses_factors_and_sources(db_url: str) -> None:
     ep_id = _open(db_url, answers)
     with sessions(db_url).begin() as s:
         record = repo.record_of(s, repo.local_person(s), ep_id)
-    expected = assess(parse_answers(answers)).recovery
+    expected = assess(parse_answers(answers, KB), KB).recovery
     assert record.recovery == expected
     assert record.recovery.courses and record.recovery.factors and record.recovery.sources
 

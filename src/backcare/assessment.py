@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from backcare.careplan import CarePlan, build_plan
 from backcare.findings import FindingSet
-from backcare.knowledge.load import Knowledge, load_knowledge
+from backcare.knowledge.load import Knowledge
 from backcare.recovery import RecoveryEstimate, estimate
 from backcare.triage import Disposition, triage
 
@@ -20,11 +20,8 @@ class Assessment:
     plan: CarePlan
 
 
-def assess(
-    findings: FindingSet, kb: Knowledge | None = None, locale: str | None = None
-) -> Assessment:
+def assess(findings: FindingSet, kb: Knowledge, locale: str | None = None) -> Assessment:
     """Triage, estimate recovery and build the plan for one set of findings."""
-    kb = kb or load_knowledge()
     disposition = triage(findings, kb, locale)
     recovery = estimate(findings, kb)
     return Assessment(
@@ -35,11 +32,10 @@ def assess(
 def findings_from(
     answers: Mapping[str, object] | None,
     text: str | None,
-    kb: Knowledge | None = None,
+    kb: Knowledge,
     locale: str | None = None,
 ) -> FindingSet:
     """Findings from questionnaire answers or, failing those, from a free-text description."""
-    kb = kb or load_knowledge()
     if answers is not None:
         from backcare.questionnaire import parse_answers
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from backcare.conditions import MemoByFindings, Predicate, compile_conditions
 from backcare.findings import Citation, FindingSet, Level
-from backcare.knowledge.load import Knowledge, load_knowledge
+from backcare.knowledge.load import Knowledge
 from backcare.knowledge.schema import PlanItem, Schedule, Treatment, citations
 from backcare.recovery import RecoveryEstimate
 from backcare.triage import Disposition
@@ -93,10 +93,9 @@ def build_plan(
     findings: FindingSet,
     disposition: Disposition,
     estimate: RecoveryEstimate,
-    kb: Knowledge | None = None,
+    kb: Knowledge,
 ) -> CarePlan:
     """The personal care plan for these findings, consistent with the disposition."""
-    kb = kb or load_knowledge()
     static = kb.derived(_static)
     level = disposition.level
     shape = static.levels[level]
@@ -280,9 +279,8 @@ def _from_item(item: PlanItem) -> PlanAction:
     )
 
 
-def warning_signs(level: Level, kb: Knowledge | None = None) -> tuple[WarningSign, ...]:
+def warning_signs(level: Level, kb: Knowledge) -> tuple[WarningSign, ...]:
     """Signs that would make things more urgent than `level`, most urgent first."""
-    kb = kb or load_knowledge()
     return kb.derived(_static).levels[level].warning_signs
 
 

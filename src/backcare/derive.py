@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from backcare.findings import Finding, FindingSet, Status
-from backcare.knowledge.load import Knowledge, load_knowledge
+from backcare.knowledge.load import Knowledge
 
 
-def with_implications(findings: FindingSet, kb: Knowledge | None = None) -> FindingSet:
+def with_implications(findings: FindingSet, kb: Knowledge) -> FindingSet:
     """Add findings implied by numbers, e.g. a temperature of 38 C or more -> fever."""
-    kb = kb or load_knowledge()
     extra = []
     for f in findings.values():
         if f.value is None or f.status is Status.ABSENT:

@@ -15,7 +15,7 @@ from backcare.derive import with_implications
 from backcare.errors import InputError
 from backcare.findings import Finding, FindingSet, present
 from backcare.interview import Screen, follow_up, merge
-from backcare.knowledge.load import Knowledge, load_knowledge
+from backcare.knowledge.load import Knowledge
 from backcare.progress import Dose
 from backcare.text.extract import Mention, extract
 from backcare.triage import Disposition, triage
@@ -138,13 +138,12 @@ def _score(name: str, value: int) -> None:
 
 def check_entry(
     entry: EntryInput,
-    kb: Knowledge | None = None,
+    kb: Knowledge,
     locale: str | None = None,
     answers: Mapping[str, Finding] | None = None,
 ) -> EntryCheck:
     """Run the same red-flag check as a typed description over the note and new symptoms.
     `answers` settle what the note left open (they replace the note's reading)."""
-    kb = kb or load_knowledge()
     answers = answers or {}
     mentions: list[Mention] = []
     found: list[Finding] = [present("pain_score", float(entry.pain), f"pain {entry.pain}/10")]

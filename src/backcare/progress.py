@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime, timedelta
 from statistics import median
 
 from backcare.findings import Citation, Level
-from backcare.knowledge.load import Knowledge, load_knowledge
+from backcare.knowledge.load import Knowledge
 from backcare.knowledge.schema import citations
 from backcare.recovery import RecoveryEstimate
 
@@ -78,10 +78,9 @@ def assess_progress(
     start_pain_known: bool = True,
     episodes_this_year: int = 1,
     doses: Sequence[Dose] = (),
-    kb: Knowledge | None = None,
+    kb: Knowledge,
 ) -> Progress:
     """How recovery is going, compared with the expected course."""
-    kb = kb or load_knowledge()
     day = max(0, (today - onset).days)
     ordered = sorted(points, key=lambda p: p.at)
     start = datetime(onset.year, onset.month, onset.day, tzinfo=UTC)
@@ -177,11 +176,8 @@ def _result(
     )
 
 
-def medicine_warnings(
-    doses: Sequence[Dose], kb: Knowledge | None = None
-) -> tuple[MedicineWarning, ...]:
+def medicine_warnings(doses: Sequence[Dose], kb: Knowledge) -> tuple[MedicineWarning, ...]:
     """Warnings for medicines logged for longer than allowed, or overlapping products."""
-    kb = kb or load_knowledge()
     out: list[MedicineWarning] = []
     for cls in kb.base.medicines:
         pattern = _names(cls.id, cls.names, kb)
@@ -203,15 +199,12 @@ def medicine_warnings(
     return (*out, *same_day_conflicts(doses, kb))
 
 
-def same_day_conflicts(
-    doses: Sequence[Dose], kb: Knowledge | None = None
-) -> tuple[MedicineWarning, ...]:
+def same_day_conflicts(doses: Sequence[Dose], kb: Knowledge) -> tuple[MedicineWarning, ...]:
     """Warnings for medicines that must not be taken on the same day (`not_with`): two NSAIDs,
     an NSAID and aspirin, an opioid with a muscle relaxant or a benzodiazepine. Two doses clash
     only when they are different products, so one combination product never clashes with
     itself. One warning per class, named after it and the classes it clashed with
     (`opioid+benzodiazepine`; a class clashing only with itself is named alone)."""
-    kb = kb or load_knowledge()
     by_class: dict[str, dict[date, set[str]]] = {}
     for cls in kb.base.medicines:
         pattern = _names(cls.id, cls.names, kb)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from backcare.derive import with_implications
 from backcare.errors import InputError
 from backcare.findings import Finding, FindingSet, Status
-from backcare.knowledge.load import Knowledge, load_knowledge
+from backcare.knowledge.load import Knowledge
 from backcare.knowledge.schema import Finding as FindingDef
 
 GROUP_ORDER = (
@@ -33,9 +33,8 @@ class Question:
     maximum: float | None = None
 
 
-def intake(kb: Knowledge | None = None) -> tuple[Question, ...]:
+def intake(kb: Knowledge) -> tuple[Question, ...]:
     """Every intake question, in the order they are asked."""
-    kb = kb or load_knowledge()
     return kb.derived(_intake)
 
 
@@ -58,9 +57,8 @@ def _question(f: FindingDef) -> Question:
     )
 
 
-def parse_answer(finding_id: str, raw: object, kb: Knowledge | None = None) -> Finding:
+def parse_answer(finding_id: str, raw: object, kb: Knowledge) -> Finding:
     """Turn one raw answer (yes/no/not sure, true/false, or a number) into a Finding."""
-    kb = kb or load_knowledge()
     spec = kb.findings.get(finding_id)
     if spec is None:
         raise InputError(f"unknown finding id {finding_id!r} (see `backcare kb findings`)")
@@ -99,7 +97,6 @@ def _number(spec: FindingDef, raw: object, evidence: str) -> Finding:
     return Finding(spec.id, Status.PRESENT, value, evidence)
 
 
-def parse_answers(answers: Mapping[str, object], kb: Knowledge | None = None) -> FindingSet:
+def parse_answers(answers: Mapping[str, object], kb: Knowledge) -> FindingSet:
     """Every answer in a mapping (finding id -> answer), with implied findings added."""
-    kb = kb or load_knowledge()
     return with_implications(FindingSet(parse_answer(k, v, kb) for k, v in answers.items()), kb)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from backcare.conditions import Predicate, compile_conditions
 from backcare.findings import Citation, FindingSet
-from backcare.knowledge.load import Knowledge, load_knowledge
+from backcare.knowledge.load import Knowledge
 from backcare.knowledge.schema import RecoveryCourse, RecoveryFactor, citations
 
 RESIDUAL_AT_END = 0.2  # share of the starting pain left at the end of the expected range
@@ -101,9 +101,8 @@ def severity_of(findings: FindingSet) -> tuple[str, str]:
     return "mild", f"Pain and loss of function are mild ({worst:g}/10)."
 
 
-def estimate(findings: FindingSet, kb: Knowledge | None = None) -> RecoveryEstimate:
+def estimate(findings: FindingSet, kb: Knowledge) -> RecoveryEstimate:
     """The recovery estimate for these findings."""
-    kb = kb or load_knowledge()
     model = kb.derived(_RecoveryModel.build)
     severity, why = severity_of(findings)
     courses = [model.severity[severity]]

@@ -11,7 +11,7 @@ from backcare.assessment import Assessment
 from backcare.careplan import CarePlan
 from backcare.findings import Citation, FindingSet, Level
 from backcare.interview import Screen
-from backcare.knowledge.load import Knowledge, load_knowledge
+from backcare.knowledge.load import Knowledge
 from backcare.progress import Progress
 from backcare.recovery import RecoveryEstimate
 from backcare.triage import Disposition
@@ -42,9 +42,8 @@ def disposition(console: Console, d: Disposition) -> None:
     console.print(Panel(body, title=f"[{style}] {d.title} [/]", subtitle=d.level.value))
 
 
-def findings(console: Console, fs: FindingSet, kb: Knowledge | None = None) -> None:
+def findings(console: Console, fs: FindingSet, kb: Knowledge) -> None:
     """What was understood, with the words that set each finding."""
-    kb = kb or load_knowledge()
     table = Table(title="What backcare understood", show_lines=False, expand=False)
     table.add_column("finding")
     table.add_column("status")
@@ -117,8 +116,7 @@ def plan(console: Console, p: CarePlan, brief: bool = False) -> None:
         console.print(Panel(t, title="Questions to ask your clinician"))
 
 
-def sources(console: Console, citations: tuple[Citation, ...], kb: Knowledge | None = None) -> None:
-    kb = kb or load_knowledge()
+def sources(console: Console, citations: tuple[Citation, ...], kb: Knowledge) -> None:
     seen = []
     for c in citations:
         src = kb.sources.get(c.source)
@@ -129,7 +127,7 @@ def sources(console: Console, citations: tuple[Citation, ...], kb: Knowledge | N
     console.print(Text("Sources: " + "; ".join(seen), style="dim"))
 
 
-def assessment(console: Console, a: Assessment, kb: Knowledge | None = None) -> None:
+def assessment(console: Console, a: Assessment, kb: Knowledge) -> None:
     disposition(console, a.disposition)
     if a.disposition.level < Level.EMERGENCY:
         recovery(console, a.recovery)
@@ -178,7 +176,7 @@ def progress_chart(p: Progress, estimate: RecoveryEstimate, width: int = 60) -> 
     return "\n".join(lines)
 
 
-def ask_screen(console: Console, screen: Screen) -> dict[str, object]:
+def ask_screen(console: Console, screen: Screen, kb: Knowledge) -> dict[str, object]:
     """Ask one interview screen at the prompt; returns finding id -> raw answer.
 
     "Any of these?" first: `n` answers every yes/no question no at once (a pre-filled yes from
@@ -218,7 +216,7 @@ def ask_screen(console: Console, screen: Screen) -> dict[str, object]:
             raw = Prompt.ask(f"{q.question} [{q.unit}] (? if you do not know)", console=console,
                              default=default)  # fmt: skip
             try:
-                parse_answer(q.finding, raw)
+                parse_answer(q.finding, raw, kb)
             except InputError as exc:
                 console.print(f"[yellow]{exc}[/]")
                 continue

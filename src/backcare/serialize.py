@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from backcare.assessment import Assessment
 from backcare.careplan import CarePlan
 from backcare.findings import Citation, Finding, FindingSet
-from backcare.knowledge.load import Knowledge, load_knowledge
+from backcare.knowledge.load import Knowledge
 from backcare.recovery import RecoveryEstimate
 from backcare.triage import Disposition
 
@@ -23,8 +23,7 @@ def citation(c: Citation) -> dict[str, str]:
     return {"source": c.source, "section": c.section}
 
 
-def finding(f: Finding, kb: Knowledge | None = None) -> dict[str, Any]:
-    kb = kb or load_knowledge()
+def finding(f: Finding, kb: Knowledge) -> dict[str, Any]:
     spec = kb.findings.get(f.id)
     return {
         "id": f.id,
@@ -36,7 +35,7 @@ def finding(f: Finding, kb: Knowledge | None = None) -> dict[str, Any]:
     }
 
 
-def findings(fs: FindingSet, kb: Knowledge | None = None) -> list[dict[str, Any]]:
+def findings(fs: FindingSet, kb: Knowledge) -> list[dict[str, Any]]:
     return [finding(f, kb) for f in fs.values()]
 
 
@@ -93,7 +92,7 @@ def plan(p: CarePlan) -> dict[str, Any]:
     return out
 
 
-def assessment(a: Assessment, kb: Knowledge | None = None) -> dict[str, Any]:
+def assessment(a: Assessment, kb: Knowledge) -> dict[str, Any]:
     out = disposition(a.disposition)
     out["findings"] = findings(a.findings, kb)
     out["recovery"] = recovery(a.recovery)
@@ -101,7 +100,7 @@ def assessment(a: Assessment, kb: Knowledge | None = None) -> dict[str, Any]:
     return out
 
 
-def text_triage(t: TextTriage, kb: Knowledge | None = None) -> dict[str, Any]:
+def text_triage(t: TextTriage, kb: Knowledge) -> dict[str, Any]:
     """The JSON line `backcare triage --json` writes for one text."""
     out = disposition(t.disposition)
     out["understood"] = t.extraction.understood
@@ -124,12 +123,11 @@ def text_triage(t: TextTriage, kb: Knowledge | None = None) -> dict[str, Any]:
     return out
 
 
-def not_asked(t: TextTriage, kb: Knowledge | None = None) -> list[dict[str, str]]:
+def not_asked(t: TextTriage, kb: Knowledge) -> list[dict[str, str]]:
     """The red-flag screens a description leaves to ask: a text alone is provisional unless it
     settles an ambulance-level sign."""
     from backcare.interview import step
 
-    kb = kb or load_knowledge()
     s = step(kb, {}, t.extraction.findings)
     if s.complete:
         return []

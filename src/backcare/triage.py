@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from backcare.conditions import Predicate, compile_conditions, supporting
 from backcare.derive import with_implications
 from backcare.findings import Citation, FindingSet, Level, Status
-from backcare.knowledge.load import Knowledge, load_knowledge
+from backcare.knowledge.load import Knowledge
 from backcare.knowledge.schema import Rule, citations
 
 DISCLAIMER = (
@@ -64,14 +64,11 @@ class Disposition:
         return tuple(r.reason for r in self.fired)
 
 
-def triage(
-    findings: FindingSet, kb: Knowledge | None = None, locale: str | None = None
-) -> Disposition:
+def triage(findings: FindingSet, kb: Knowledge, locale: str | None = None) -> Disposition:
     """Apply every triage rule to the findings and return the disposition.
 
     Findings implied by numbers (a temperature of 38 C or more -> fever) are added first, so
     a safety rule never depends on which front end built the findings."""
-    kb = kb or load_knowledge()
     findings = with_implications(findings, kb)
     fired: list[FiredRule] = []
     compiled = kb.derived(_compile_rules)
@@ -136,9 +133,8 @@ def _compile_rules(kb: Knowledge) -> dict[str, tuple[tuple[Rule, Predicate], ...
     }
 
 
-def red_flag_ids(kb: Knowledge | None = None, above: Level = Level.CONSULTATION) -> frozenset[str]:
+def red_flag_ids(kb: Knowledge, above: Level = Level.CONSULTATION) -> frozenset[str]:
     """Findings that on their own or in combination raise the level above `above`."""
-    kb = kb or load_knowledge()
     out: set[str] = set()
     for rule in kb.base.rules:
         if rule.level > above:

@@ -96,7 +96,7 @@ def ask_interactively(loc: str | None, text: str | None = None) -> FindingSet:
         if screen is None:
             return outcome.step.findings
         try:
-            answers.update(render.ask_screen(out, screen))
+            answers.update(render.ask_screen(out, screen, kb))
         except EOFError:
             out.print(
                 "\n[yellow]No more answers: the result below uses what you answered; "

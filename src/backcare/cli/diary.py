@@ -190,7 +190,7 @@ def log(
                                  f"{ids})") from None  # fmt: skip
             from backcare import render
 
-            answers.update(render.ask_screen(console(), exc.screen))
+            answers.update(render.ask_screen(console(), exc.screen, kb))
     if as_json:
         print(json.dumps(logged.to_json()))
         return

@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from backcare.interop.records import EpisodeRecord
-from backcare.knowledge.load import Knowledge, load_knowledge
+from backcare.knowledge.load import Knowledge
 from backcare.questionnaire import intake
 
 LOINC = "http://loinc.org"
@@ -37,9 +37,8 @@ YES_NO = [
 STATUS_ANSWER = {"present": "yes", "absent": "no", "unknown": "unknown"}
 
 
-def questionnaire(kb: Knowledge | None = None) -> dict[str, Any]:
+def questionnaire(kb: Knowledge) -> dict[str, Any]:
     """The intake questionnaire: every question with its linkId and answer type."""
-    kb = kb or load_knowledge()
     items = []
     for q in intake(kb):
         item: dict[str, Any] = {"linkId": q.finding, "text": q.text}
@@ -69,9 +68,8 @@ def questionnaire(kb: Knowledge | None = None) -> dict[str, Any]:
     }
 
 
-def bundle(record: EpisodeRecord, kb: Knowledge | None = None) -> dict[str, Any]:
+def bundle(record: EpisodeRecord, kb: Knowledge) -> dict[str, Any]:
     """The episode as a validated FHIR bundle (JSON-ready dict)."""
-    kb = kb or load_knowledge()
     ids = _Ids()
     patient_ref = ids.ref("Patient")
     resources: list[dict[str, Any]] = [

@@ -19,7 +19,7 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"))
 
 
-def html(record: EpisodeRecord, today: date, kb: Knowledge | None = None) -> str:
+def html(record: EpisodeRecord, today: date, kb: Knowledge) -> str:
     """The summary as a self-contained HTML page."""
     from jinja2 import Environment, FileSystemLoader, select_autoescape
 
@@ -80,7 +80,7 @@ def svg_chart(
     return "".join(parts)
 
 
-def pdf(record: EpisodeRecord, today: date, kb: Knowledge | None = None) -> bytes:
+def pdf(record: EpisodeRecord, today: date, kb: Knowledge) -> bytes:
     """The summary as a one-page PDF."""
     from fpdf import FPDF
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from backcare.findings import Level
 from backcare.interop.records import EpisodeRecord, FindingRecord
-from backcare.knowledge.load import Knowledge, load_knowledge
+from backcare.knowledge.load import Knowledge
 from backcare.triage import red_flag_ids
 
 TOPICS = (
@@ -68,8 +68,7 @@ class Summary:
     disclaimer: str
 
 
-def build(record: EpisodeRecord, today: date, kb: Knowledge | None = None) -> Summary:
-    kb = kb or load_knowledge()
+def build(record: EpisodeRecord, today: date, kb: Knowledge) -> Summary:
     by_topic: dict[str, list[Line]] = {}
     for f in record.findings:
         spec = kb.findings.get(f.id)

@@ -27,7 +27,7 @@ from backcare.diary import (
 from backcare.errors import InputError, NotFoundError
 from backcare.findings import Finding, Level
 from backcare.interop.records import EntryRecord, EpisodeRecord, FindingRecord
-from backcare.knowledge.load import Knowledge, load_knowledge
+from backcare.knowledge.load import Knowledge
 from backcare.progress import Dose, PainPoint, Progress, assess_progress
 from backcare.recovery import RecoveryEstimate
 from backcare.store import stored
@@ -58,14 +58,13 @@ def local_person(session: Session, name: str = LOCAL_PERSON) -> Person:
 
 def start_episode(
     session: Session, person: Person, assessment: Assessment, onset: date, today: date,
-    kb: Knowledge | None = None,
+    kb: Knowledge,
 ) -> Episode:  # fmt: skip
     """Open an episode from an assessment."""
     if onset > today:
         raise InputError(f"the onset date {onset} is in the future")
     if onset < today - timedelta(days=3650):
         raise InputError(f"the onset date {onset} is more than ten years ago")
-    kb = kb or load_knowledge()
     episode = Episode(
         person_id=person.id,
         onset_date=onset,
@@ -111,12 +110,11 @@ def close_episode(session: Session, ep: Episode) -> None:
 
 def add_entry(
     session: Session, person: Person, ep: Episode, entry: EntryInput, now: datetime,
-    kb: Knowledge | None = None, locale: str | None = None,
+    kb: Knowledge, locale: str | None = None,
     answers: Mapping[str, Finding] | None = None,
 ) -> Logged:  # fmt: skip
     """Validate, red-flag-check and store one entry; raise the episode's level at once if needed.
     A note that leaves a red flag open raises FollowUpNeeded and writes nothing."""
-    kb = kb or load_knowledge()
     if ep.closed_at is not None:
         raise InputError(f"episode {ep.id} is closed; start a new one to keep logging")
     entry = cleaned(entry)
@@ -182,9 +180,7 @@ def estimate_of(ep: Episode) -> RecoveryEstimate:
     return stored.recovery(ep.recovery).estimate
 
 
-def progress(
-    session: Session, person: Person, ep: Episode, today: date, kb: Knowledge | None = None
-) -> Progress:
+def progress(session: Session, person: Person, ep: Episode, today: date, kb: Knowledge) -> Progress:
     """Progress of an episode as of `today`, with recurrence and medicine guards."""
     rows = session.execute(
         select(Entry.recorded_at, Entry.pain).where(Entry.episode_id == ep.id)

@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from backcare import rx
 from backcare.findings import Citation, Finding, FindingSet, Level, Status
-from backcare.knowledge.load import Knowledge, load_knowledge
+from backcare.knowledge.load import Knowledge
 from backcare.knowledge.schema import citations
 
 Retrieval = Literal["bm25", "dense", "hybrid"]
@@ -284,17 +284,14 @@ class Ranking:
     semantic: list[float] | None = None
 
 
-def rank(
-    question: str, kb: Knowledge | None = None, mode: Retrieval | None = None
-) -> list[tuple[int, float]]:
+def rank(question: str, kb: Knowledge, mode: Retrieval | None = None) -> list[tuple[int, float]]:
     """(document index, score in 0-1) for every document, best first."""
     return ranking(question, kb, mode).ranked
 
 
-def ranking(question: str, kb: Knowledge | None = None, mode: Retrieval | None = None) -> Ranking:
+def ranking(question: str, kb: Knowledge, mode: Retrieval | None = None) -> Ranking:
     """BM25 (plus closeness to an item's phrasings); dense cosine; or their reciprocal rank
     fusion (hybrid): 1/(k + rank) summed over the two lists, scaled so first in both is 1."""
-    kb = kb or load_knowledge()
     mode = mode or retrieval_mode()
     index = _index(kb)
     terms = index.expand(index.tokens(question))
@@ -328,7 +325,7 @@ def _normalised(scores: list[float]) -> list[float]:
 
 def answer(
     question: str,
-    kb: Knowledge | None = None,
+    kb: Knowledge,
     locale: str | None = None,
     mode: Retrieval | None = None,
     *,
@@ -340,7 +337,6 @@ def answer(
     for a diagnosis also gets the general item that bears on it, when there is one ("do I have
     sciatica?" -> what tells a spasm from a nerve problem), since that is general information.
     """
-    kb = kb or load_knowledge()
     mode = mode or retrieval_mode()
     refusal = _decline(question, kb, locale) if declines else None
     if refusal is not None:
@@ -586,9 +582,8 @@ def _treatment_names(kb: Knowledge) -> dict[str, tuple[str, ...]]:
 _GENERIC_MEDICINE_WORDS = frozenset({"drive", "drowsy", "painkiller", "over the counter", "days"})
 
 
-def answer_dict(a: Answer, kb: Knowledge | None = None) -> dict[str, Any]:
+def answer_dict(a: Answer, kb: Knowledge) -> dict[str, Any]:
     """The JSON object `backcare ask --json` writes for one question."""
-    kb = kb or load_knowledge()
     return {
         "question": a.question,
         "answer": a.text,

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from backcare import rx
 from backcare.derive import with_implications
 from backcare.findings import Finding, FindingSet, Level, Status
-from backcare.knowledge.load import Knowledge, load_knowledge
+from backcare.knowledge.load import Knowledge
 from backcare.knowledge.schema import ContextCue
 from backcare.text.grammar import CompiledGrammar, compile_grammar, hits
 from backcare.text.normalise import Sentence, sentences
@@ -166,13 +166,12 @@ def _edits(word: str) -> set[str]:
     return (deletes | swaps | replaces | inserts) - {word}
 
 
-def extract(text: str, kb: Knowledge | None = None, use_semantic: bool | None = None) -> Extraction:
+def extract(text: str, kb: Knowledge, use_semantic: bool | None = None) -> Extraction:
     """Find every finding the text states, denies, doubts or attributes to someone else.
 
     With the semantic second opinion (on by default when the model is installed;
     BACKCARE_SEMANTIC=0 turns it off), a clause that reads like a red flag no pattern caught
     makes that finding uncertain: asked about, counted as present meanwhile."""
-    kb = kb or load_knowledge()
     compiled = kb.derived(_compile)
     mentions: list[Mention] = []
     recognised = 0

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from backcare.errors import InputError
 from backcare.findings import Finding, Status
-from backcare.knowledge.load import Knowledge, load_knowledge
+from backcare.knowledge.load import Knowledge
 from backcare.text.extract import Extraction, extract
 from backcare.triage import Disposition, triage
 
@@ -20,9 +20,8 @@ class TextTriage:
     disposition: Disposition
 
 
-def triage_text(text: str, kb: Knowledge | None = None, locale: str | None = None) -> TextTriage:
+def triage_text(text: str, kb: Knowledge, locale: str | None = None) -> TextTriage:
     """Triage one free-text description. Text that cannot be understood is never self-care."""
-    kb = kb or load_knowledge()
     if not text or not text.strip():
         raise InputError("the text is empty: describe the back pain in a sentence or two")
     extraction = extract(text, kb)

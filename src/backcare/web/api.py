@@ -281,7 +281,7 @@ def questionnaire() -> list[dict[str, Any]]:
     return [
         {"finding": q.finding, "question": q.text, "answer": q.answer, "unit": q.unit,
          "min": q.minimum, "max": q.maximum}
-        for q in intake()
+        for q in intake(load_knowledge())
     ]  # fmt: skip
 
 
