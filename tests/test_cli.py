@@ -161,3 +161,19 @@ def test_assess_and_plan_resolve_the_locale_by_one_rule(tmp_path: Path) -> None:
     assert "999" in json.dumps(planned) and "000" not in json.dumps(planned)
     explicit = run("assess", "--answers", path, "--json", "--locale", "en-NZ", env=env)
     assert json.loads(explicit.stdout)["emergency_number"] == "111"
+
+
+def test_the_streaming_modes_skip_the_parser_but_answer_the_same() -> None:
+    # `backcare triage --json -` (and ask, interview) bypass Typer for a faster cold start;
+    # the output must be what the parsed command gives for the same input.
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    exe = str(Path(sys.executable).with_name("backcare"))
+    text = "my back went lifting a box and now my left foot is numb\n"
+    fast = subprocess.run([exe, "triage", "--json", "-"], input=text, capture_output=True,
+                          text=True, check=True)  # fmt: skip
+    parsed = subprocess.run([exe, "triage", "-", "--json"], input=text, capture_output=True,
+                            text=True, check=True)  # fmt: skip
+    assert fast.stdout == parsed.stdout and fast.stdout.count("\n") == 1

@@ -140,3 +140,23 @@ def test_another_person_acting_on_my_body_is_still_about_me() -> None:
         None,
         Status.ABSENT,
     )
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["ice or heat?", "do i have sciatica?", "whats the difference between a spasm and sciatica",
+     "can u tell me if its a trapped nerve", "when do I need surgery"],
+)  # fmt: skip
+def test_a_question_gets_no_second_opinion(question: str) -> None:
+    from backcare.text.semantic import available
+
+    if not available():
+        pytest.skip("the semantic model is not installed")
+    e = extract(question, KB, use_semantic=True)
+    assert not [m for m in e.mentions if (m.context or "").startswith("reads like")]
+    assert triage_text(question, KB).disposition.level < Level.CONSULTATION_24H
+
+
+def test_a_report_inside_a_question_is_still_read() -> None:
+    text = "is it normal that my bum has gone numb since the spasm?"
+    assert _status(text, "saddle_numbness") in (Status.PRESENT, Status.UNKNOWN)

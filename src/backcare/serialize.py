@@ -5,18 +5,18 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
-from backcare.assessment import Assessment
-from backcare.careplan import CarePlan
 from backcare.findings import Citation, Finding, FindingSet
-from backcare.knowledge.load import Knowledge
-from backcare.recovery import RecoveryEstimate
-from backcare.triage import Disposition
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # types only: `triage --json` need not import the plan and recovery code
+    from backcare.assessment import Assessment
+    from backcare.careplan import CarePlan
     from backcare.interop.records import EpisodeRecord
     from backcare.interview import Screen
+    from backcare.knowledge.load import Knowledge
+    from backcare.recovery import RecoveryEstimate
     from backcare.service import InterviewOutcome
     from backcare.text.triage import TextTriage
+    from backcare.triage import Disposition
 
 
 def citation(c: Citation) -> dict[str, str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 
 # The CLI loads no pydantic plugins; looking for them scans every installed package (~15 ms).
 os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
@@ -50,12 +51,26 @@ export_app.command("ics")(diary.export_ics)
 app.add_typer(export_app, name="export")
 
 
+# The machine-facing streaming modes (one JSON line in, one out) that integrations start once
+# per batch: exactly these arguments skip the argument parser, which builds a pydantic adapter
+# for every parameter (~0.15 s of a cold start), and call the same command with its defaults.
+STREAMS: dict[tuple[str, ...], Callable[[], None]] = {
+    ("triage", "--json", "-"): lambda: assess.triage_cmd("-", as_json=True),
+    ("ask", "--json", "-"): lambda: assess.ask("-", as_json=True),
+    ("interview", "--json", "-"): lambda: assess.interview("-", as_json=True),
+}
+
+
 def main() -> None:
     """Entry point: run the app; turn errors into one line and a status, never a traceback."""
     from backcare.errors import BackcareError
 
     try:
-        app()
+        stream = STREAMS.get(tuple(sys.argv[1:]))
+        if stream is not None:
+            stream()
+        else:
+            app()
     except BackcareError as exc:
         fail(str(exc))
     except KeyboardInterrupt:

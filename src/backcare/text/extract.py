@@ -266,6 +266,8 @@ def _semantic_mentions(
         if kinds & NOT_A_REPORT:
             continue  # no opinion on a denial, someone else, the past, a worry or an idiom
         a, b = sentence.original_span(op.start, op.end)
+        if _asks(sentence.text[op.start : op.end], original, sentence):
+            continue  # "ice or heat?", "do i have sciatica?": a question, not a report
         if any(m.finding == op.finding and m.start < b and a < m.end for m in found):
             continue  # the patterns already read these words, whatever they said
         out.append(Mention(op.finding, Status.UNKNOWN, original[a:b], a, b, None,
@@ -274,6 +276,24 @@ def _semantic_mentions(
 
 
 _SUBJECT = rx.compile(r"\b(?:i|im|ive|she|shes|he|hes|they|theyre|we)\b")
+_QUESTION = rx.compile(
+    r"(?:do|does|did|can|could|should|would|will|is|are|am|what|whats|when|how|hows|why"
+    r"|which|where|who|whos|u|ur)\b"
+)
+_REPORT = rx.compile(r"(?:i|im|ive|my|me|she|shes|he|hes|her|his|they|theyre|we|our)\b")
+
+
+def _asks(clause: str, original: str, sentence: Sentence) -> bool:
+    """Whether a clause is a question rather than a report: it opens with a question word, or
+    its sentence ends with "?" and the clause names nobody's body or experience. The second
+    opinion gives no view on questions; the patterns still read what a question states ("is it
+    normal that my bum is numb?" reads the numbness)."""
+    words = clause.strip()
+    if _QUESTION.match(words):
+        return True
+    _, b = sentence.original_span(0, len(sentence.text))
+    asked = original[b : b + 3].lstrip().startswith("?") or original[:b].rstrip().endswith("?")
+    return asked and not _REPORT.match(words)
 
 
 def _second_parts(
