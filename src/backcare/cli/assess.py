@@ -20,7 +20,6 @@ from backcare.cli.common import (
     fail,
     locale_of,
     read_answers,
-    session,
 )
 
 
@@ -186,8 +185,6 @@ def ask(
     question about your own recovery ("is it normal it still hurts?") also uses your diary."""
     from backcare.knowledge.load import load_knowledge
     from backcare.service.ask import ask as ask_service
-    from backcare.service.ask import wants_diary
-    from backcare.store.location import database_exists
     from backcare.text.answer import answer_dict, retrieval_mode
 
     kb = load_knowledge()
@@ -200,11 +197,7 @@ def ask(
         if not q.strip():
             row: dict[str, Any] = {"question": q, "answer": "", "sources": [], "error": "empty"}
         else:
-            if wants_diary(q) and database_exists():
-                with session() as s:
-                    a = ask_service(q, kb, loc, mode, s, episode)  # type: ignore[arg-type]
-            else:
-                a = ask_service(q, kb, loc, mode)  # type: ignore[arg-type]
+            a = ask_service(q, kb, loc, mode, episode)  # type: ignore[arg-type]
             row = answer_dict(a, kb)
         if as_json:
             print(json.dumps(row, ensure_ascii=False), flush=True)

@@ -25,25 +25,23 @@ def ask(
     kb: Knowledge,
     locale: str | None = None,
     mode: Retrieval | None = None,
-    session: Session | None = None,
     episode_id: int | None = None,
 ) -> Answer:
-    """The answer to `question`; with `session`, one about the asker's own course uses it."""
+    """The answer to `question`. One about the asker's own course is answered from the diary
+    (the open episode, or `episode_id`) when a database exists; the database is opened only
+    then, in a transaction of its own."""
     general = answer(question, kb, locale, mode)
-    if (
-        session is None
-        or general.triage_level is not None
-        or general.declined
-        or not about_my_course(question)
-    ):
+    if general.triage_level is not None or general.declined or not about_my_course(question):
         return general
-    mine = _my_course(question, kb, session, episode_id)
+    from backcare.store.location import database_exists
+
+    if not database_exists():
+        return general
+    from backcare.store.db import sessions
+
+    with sessions().begin() as session:
+        mine = _my_course(question, kb, session, episode_id)
     return general if mine is None else mine
-
-
-def wants_diary(question: str) -> bool:
-    """Whether the answer could use the diary: front ends open a session only then."""
-    return about_my_course(question)
 
 
 def _my_course(

@@ -259,17 +259,10 @@ def ask(body: AskRequest) -> dict[str, Any]:
     own recovery ("is it normal it still hurts after 2 weeks?") is answered from their diary
     against the expected course, when an episode is open."""
     from backcare.service.ask import ask as ask_service
-    from backcare.service.ask import wants_diary
-    from backcare.store.db import database_exists, sessions
     from backcare.text.answer import answer_dict, retrieval_mode
 
     kb = load_knowledge()
-    loc, mode = settings().locale, retrieval_mode()
-    if wants_diary(body.question) and database_exists():
-        with sessions().begin() as session:
-            a = ask_service(body.question, kb, loc, mode, session, body.episode_id)
-    else:
-        a = ask_service(body.question, kb, loc, mode)
+    a = ask_service(body.question, kb, settings().locale, retrieval_mode(), body.episode_id)
     return answer_dict(a, kb)
 
 

@@ -230,18 +230,12 @@ async def log_entry(request: Request) -> Response:
 @router.get("/ask", response_class=HTMLResponse)
 def ask(request: Request, q: Annotated[str, Query(max_length=1000)] = "") -> HTMLResponse:
     from backcare.service.ask import ask as ask_service
-    from backcare.service.ask import wants_diary
-    from backcare.store.db import database_exists, sessions
     from backcare.text.answer import answer_dict, retrieval_mode
 
     result = None
     if q.strip():
-        kb, loc, mode = load_knowledge(), settings().locale, retrieval_mode()
-        if wants_diary(q) and database_exists():
-            with sessions().begin() as session:  # your own recovery, from your diary
-                result = answer_dict(ask_service(q, kb, loc, mode, session), kb)
-        else:
-            result = answer_dict(ask_service(q, kb, loc, mode), kb)
+        kb = load_knowledge()
+        result = answer_dict(ask_service(q, kb, settings().locale, retrieval_mode()), kb)
     return page(request, "ask.html", q=q, result=result)
 
 
