@@ -104,12 +104,7 @@ def save() -> None:
     keep = _codes
     if len(keep) > _MAX_ENTRIES:
         keep = {k: v for k, v in _codes.items() if k in _used}
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(keep, fh, separators=(",", ":"))
-        tmp.replace(path)
-    except OSError:
-        pass
+    from backcare.cachefile import write_private
+
+    data = json.dumps(keep, separators=(",", ":")).encode("utf-8")
+    write_private(path, lambda fh: fh.write(data))

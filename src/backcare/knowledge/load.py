@@ -364,13 +364,8 @@ def load_knowledge() -> Knowledge:
         except Exception:  # a stale or corrupt cache is simply rebuilt
             pass
     base = parse(texts)
-    if path is not None:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as fh:
-                pickle.dump(base, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            tmp.replace(path)
-        except OSError:
-            pass  # a read-only cache directory only costs start-up time
+    if path is not None:  # a read-only cache directory only costs start-up time
+        from backcare.cachefile import write_private
+
+        write_private(path, lambda fh: pickle.dump(base, fh, protocol=pickle.HIGHEST_PROTOCOL))
     return Knowledge.build(base, digest)

@@ -130,9 +130,9 @@ def _cached_weights(model_dir: Path, layers: int, path: Path | None) -> dict[str
 
 
 def _write_weights(path: Path, weights: dict[str, Array]) -> None:
-    import os
-
     import numpy as np
+
+    from backcare.cachefile import write_private
 
     arrays: dict[str, tuple[int, list[int]]] = {}
     offset = 0
@@ -140,23 +140,14 @@ def _write_weights(path: Path, weights: dict[str, Array]) -> None:
         arrays[name] = (offset, list(arr.shape))
         offset += arr.size
     flat = np.concatenate([arr.ravel() for arr in weights.values()])
-    index = json.dumps({"size": offset, "arrays": arrays})
-    tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp")
-    tmp_index = tmp.with_suffix(".json.tmp")
+    index = json.dumps({"size": offset, "arrays": arrays}).encode("utf-8")
+    # The index goes in last: a reader that finds it finds the matching weights.
     try:
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as fh:
-            np.save(fh, flat, allow_pickle=False)
-        fd = os.open(tmp_index, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(index)
-        # The index goes in last: a reader that finds it finds the matching weights.
         path.with_suffix(".json").unlink(missing_ok=True)
-        os.replace(tmp, path)
-        os.replace(tmp_index, path.with_suffix(".json"))
     except OSError:
-        tmp.unlink(missing_ok=True)
-        tmp_index.unlink(missing_ok=True)
+        return
+    if write_private(path, lambda fh: np.save(fh, flat, allow_pickle=False)):
+        write_private(path.with_suffix(".json"), lambda fh: fh.write(index))
 
 
 class MiniLM:

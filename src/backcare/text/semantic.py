@@ -142,23 +142,17 @@ def _read_parsed(digest: str) -> Bank | None:
 
 def _write_parsed(bank: Bank) -> None:
     import json
-    import os
+
+    from backcare.cachefile import write_private
 
     path = _parsed_path(bank.digest)
     if path is None:
         return
     data = {"findings": bank.findings, "examples": bank.examples, "benign": bank.benign}
-    tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp")
-    try:
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as fh:
-            json.dump(data, fh)
-        os.replace(tmp, path)
+    if write_private(path, lambda fh: fh.write(json.dumps(data).encode("utf-8"))):
         for old in path.parent.glob("redflag-bank-*.json"):
             if old != path:
                 old.unlink(missing_ok=True)
-    except OSError:
-        tmp.unlink(missing_ok=True)
 
 
 @cache

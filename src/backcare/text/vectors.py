@@ -229,16 +229,10 @@ def _read(path: Path, rows: int) -> Matrix | None:
 def _write(path: Path, matrix: Matrix, stale: re.Pattern[str]) -> None:
     import numpy as np
 
-    tmp = path.with_name(f".{path.stem}.{os.getpid()}.{threading.get_ident()}.tmp")
-    try:
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            np.save(fh, matrix, allow_pickle=False)
-        os.chmod(tmp, 0o600)  # in case the file was there before with a wider mode
-        os.replace(tmp, path)
-        for old in path.parent.iterdir():
-            if old != path and stale.fullmatch(old.name):
-                old.unlink(missing_ok=True)  # the same name's matrix for older texts or model
-    except OSError:
-        tmp.unlink(missing_ok=True)
+    from backcare.cachefile import write_private
+
+    if not write_private(path, lambda fh: np.save(fh, matrix, allow_pickle=False)):
+        return
+    for old in path.parent.iterdir():
+        if old != path and stale.fullmatch(old.name):
+            old.unlink(missing_ok=True)  # the same name's matrix for older texts or model

@@ -1,0 +1,31 @@
+"""Writing a file of the user's cache directory: whole or not at all, private to the user.
+
+The knowledge base's pickle, the compiled regexes, the model's weights and the embeddings of
+fixed texts are all caches: a reader finds the old file or the new one, never half of one
+(written beside it, then renamed over it), the file is 0600 in a 0700 directory, and a cache
+that cannot be written only costs time next start (False, and nothing left behind).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO
+
+
+def write_private(path: Path, write: Callable[[IO[bytes]], object]) -> bool:
+    """Call `write` on a temporary file beside `path`, then rename it over `path`."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            write(fh)
+        os.chmod(tmp, 0o600)  # in case a file was there before with a wider mode
+        os.replace(tmp, path)
+        return True
+    except OSError:
+        tmp.unlink(missing_ok=True)
+        return False
