@@ -58,6 +58,11 @@ def _status(text: str, finding: str) -> Status | None:
         ("the pain is at the level of my bra strap", "middle_back"),
         ("pain under my ribs at the back on the right", "flank_pain"),
         ("the top of my foot: I don't feel it when I touch it", "limb_numbness"),
+        ("mum said she was about to pass out, her back has been bad all week", "faintness"),
+        ("whenever I get up my vision goes black for a second", "faintness"),
+        ("my nan has gone deathly pale and her back is agony", "mottled_skin"),
+        ("both knees keep folding under me since the back went", "bilateral_leg_weakness"),
+        ("there's a bad pain in her belly as well as her back", "abdominal_pain"),
     ],
 )
 def test_lay_wording_is_read(text: str, finding: str) -> None:
@@ -114,20 +119,6 @@ def test_a_double_negative_is_emphasis_not_a_denial() -> None:
 def test_a_negation_running_into_the_words_still_denies() -> None:
     assert _status("my legs dont feel weak at all", "limb_weakness") in (None, Status.ABSENT)
     assert _status("I cant feel my bum when I wipe", "saddle_numbness") is Status.PRESENT
-
-
-@pytest.mark.parametrize(
-    ("text", "finding"),
-    [
-        ("mum said she was about to pass out, her back has been bad all week", "faintness"),
-        ("whenever I get up my vision goes black for a second", "faintness"),
-        ("my nan has gone deathly pale and her back is agony", "mottled_skin"),
-        ("both knees keep folding under me since the back went", "bilateral_leg_weakness"),
-        ("there's a bad pain in her belly as well as her back", "abdominal_pain"),
-    ],
-)
-def test_more_lay_wording_is_read(text: str, finding: str) -> None:
-    assert _status(text, finding) in (Status.PRESENT, Status.UNKNOWN), text
 
 
 def test_another_person_acting_on_my_body_is_still_about_me() -> None:
