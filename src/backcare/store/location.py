@@ -39,20 +39,19 @@ def data_dir() -> Path:
     return directory
 
 
-def database_url() -> str:
-    """BACKCARE_DATABASE_URL, or SQLite in the private data directory."""
+def database_url(create: bool = True) -> str:
+    """BACKCARE_DATABASE_URL, or SQLite in the private data directory (made unless `create`
+    is False)."""
     url = os.environ.get("BACKCARE_DATABASE_URL", "").strip()
     if url:
         return url
-    return f"sqlite:///{data_dir() / 'backcare.db'}"
+    return f"sqlite:///{(data_dir() if create else _directory()) / 'backcare.db'}"
 
 
 def database_exists(url: str | None = None) -> bool:
     """Whether there is a database to read (a SQLite file, or any other configured URL):
     reading front ends check this so that a question never creates one."""
-    url = url or os.environ.get("BACKCARE_DATABASE_URL", "").strip()
-    if not url:
-        return (_directory() / "backcare.db").is_file()  # looked for, not created
+    url = url or database_url(create=False)  # looked for, never created
     if not url.startswith("sqlite"):
         return True
     path = url.split(":///", 1)[-1]

@@ -78,7 +78,7 @@ def course_answer(
     for text in progress.escalation_reasons:
         if text != progress.message:
             parts.append(Part(ITEM, text, _or(progress.sources, course_sources)))
-    if level not in ("self_care",) and reason:
+    if level != "self_care" and reason:
         parts.append(
             Part(
                 ITEM,
