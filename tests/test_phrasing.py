@@ -121,6 +121,14 @@ def test_a_negation_running_into_the_words_still_denies() -> None:
     assert _status("I cant feel my bum when I wipe", "saddle_numbness") is Status.PRESENT
 
 
+def test_the_subject_of_a_reassurance_is_inside_its_scope() -> None:
+    # "my waterworks are" opens a new clause, but it is the clause the reassurance is about.
+    assert _status("my waterworks are quite normal", "bladder_control_loss") is Status.ABSENT
+    # A new subject between the words and the reassurance still ends it.
+    text = "both my legs have gone weak and my bladder is fine"
+    assert _status(text, "bilateral_leg_weakness") is Status.PRESENT
+
+
 def test_another_person_acting_on_my_body_is_still_about_me() -> None:
     # The other person is the one who presses; the spine is the writer's.
     text = "my wife pressed on my spine and it really hurt, I fell down the stairs yesterday"

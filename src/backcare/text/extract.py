@@ -487,7 +487,7 @@ def _context(
             if start < limit:
                 kinds.add(cue.kind)
         if cue.direction in ("backward", "both") and c_start >= end:
-            limit = _scope_start(c_start, s, cue.kind, terms, cue.reach)
+            limit = _scope_start(c_start, s, cue.kind, terms, cue.reach, end)
             if start >= limit:
                 kinds.add(cue.kind)
     if own_negation:
@@ -509,13 +509,19 @@ def _scope_end(position: int, s: str, kind: str, terms: list[tuple[_Cue, int, in
 
 
 def _scope_start(
-    position: int, s: str, kind: str, terms: list[tuple[_Cue, int, int]], reach: str = "clause"
+    position: int,
+    s: str,
+    kind: str,
+    terms: list[tuple[_Cue, int, int]],
+    reach: str = "clause",
+    after: int = 0,
 ) -> int:
     # A backward cue stays within its clause, or its sentence when it sums up what came before
-    # ("..., fully recovered"); a terminator ends it either way.
+    # ("..., fully recovered"); a terminator between the words and the cue ends it either way.
+    # One that holds the words is their own subject: "my waterworks are normal".
     start = 0 if reach == "sentence" else s.rfind(",", 0, position) + 1
-    for t, _, t_end in terms:
-        if t_end <= position and kind in t.ends and t_end > start:
+    for t, t_start, t_end in terms:
+        if t_end <= position and t_start >= after and kind in t.ends and t_end > start:
             start = t_end
     return max(start, _before_words(s, position, SCOPE_TOKENS))
 
