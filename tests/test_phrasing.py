@@ -159,3 +159,81 @@ def test_a_question_gets_no_second_opinion(question: str) -> None:
 def test_a_report_inside_a_question_is_still_read() -> None:
     text = "is it normal that my bum has gone numb since the spasm?"
     assert _status(text, "saddle_numbness") in (Status.PRESENT, Status.UNKNOWN)
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        # an everyday cause nearby rules the finding out
+        ("drenched in sweat after my spin class and my back twinged", "sweating"),
+        ("I inject my insulin at breakfast and my back is sore", "iv_drug_use"),
+        ("my pee went reddish after a big bowl of beetroot soup", "blood_in_urine"),
+        ("a basal cell carcinoma was removed from my ear last year", "cancer_history"),
+        ("my foot tingled from kneeling on it too long at church", "limb_tingling"),
+        # a figure of speech
+        ("the parking fine nearly gave me a heart attack, back is stiff", "chest_pain"),
+        ("I was paralysed with fear on the ladder, then my back went", "bilateral_leg_weakness"),
+        ("the view from the top took my breath away, back sore from the climb", "breathlessness"),
+        ("being a Cancer I worry about everyone, back aches from lifting", "cancer_history"),
+        # the past, or nothing new
+        (
+            "in my thirties I came off a motorbike, today my back is stiff from gardening",
+            "significant_trauma",
+        ),
+        ("had a fever with flu in the spring, long gone now", "fever"),
+        ("I leak a little when I laugh, same as it has been for years", "bladder_control_loss"),
+        # someone else
+        ("the baby has a temperature so I was up all night and my back aches", "fever"),
+        (
+            "looking after my wife during her chemo and my backs sore from lifting her",
+            "cancer_history",
+        ),
+        # a worry about what could come, over a long sentence
+        (
+            "what if in a few weeks this gets so much worse that you end up unable to hold your"
+            " bladder",
+            "bladder_control_loss",
+        ),
+        ("will this end up paralysing me, my back is so sore", "bilateral_leg_weakness"),
+    ],
+)
+def test_words_around_a_finding_can_rule_it_out(text: str, finding: str) -> None:
+    assert _status(text, finding) in (None, Status.ABSENT), text
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("sweating and clammy with back pain, I feel awful", "sweating"),
+        ("I inject heroin and my back is agony", "iv_drug_use"),
+        ("my wee is a pinky colour and my side hurts", "blood_in_urine"),
+        ("I had breast cancer, all clear now", "cancer_history"),
+        ("my left arm and my left leg have gone weak", "one_sided_symptoms"),
+        ("mum hurt her back and has been lying on the floor for hours", "unable_to_move"),
+        ("my back went and I cannot get myself up off the bathroom floor", "unable_to_move"),
+        ("fell down a whole flight of stairs at work", "significant_trauma"),
+        ("I lose 5 kilo without trying", "unexplained_weight_loss"),
+        ("kidney transplant ten years ago, back pain since tuesday", "immunosuppressed"),
+        ("it doesnt change whether I sit or lie down", "constant_rest_pain"),
+        ("4th time since the new year my back has gone", "recurrent_spasms"),
+        ("it gets worse every day", "worsening"),
+        ("it was a 3 this morning and now its a 6", "worsening"),
+        ("the painkillers dont touch it", "uncontrolled_pain"),
+        ("could I be referred to a physio?", "wants_treatment"),
+        ("the skin between my legs feels like its sleeping", "saddle_numbness"),
+    ],
+)
+def test_lay_wording_from_batch_five_kinds_is_read(text: str, finding: str) -> None:
+    assert _status(text, finding) is Status.PRESENT, text
+
+
+def test_a_falling_score_is_not_worsening() -> None:
+    assert _status("it was a 7 on monday and now its a 4", "worsening") is None
+
+
+def test_a_possessive_s_before_a_number_is_an_age_only_at_a_clause_end() -> None:
+    f = extract("my sons 12 and hurt his back at football", KB, use_semantic=False)
+    age = f.findings.get("age")
+    assert age is not None and age.value == 12
+    f = extract("my sons 2 dogs pulled me over", KB, use_semantic=False)
+    assert f.findings.get("age") is None

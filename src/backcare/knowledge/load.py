@@ -190,7 +190,7 @@ def parse(texts: dict[str, str], check_references: bool = True) -> s.KnowledgeBa
     findings = []
     for item in raw["findings"].get("findings") or []:
         if isinstance(item, dict):
-            for key in ("patterns", "value_patterns", "mentions"):
+            for key in ("patterns", "value_patterns", "mentions", "ruled_out_by"):
                 if key in item and isinstance(item[key], list):
                     item[key] = [_expand(str(p), macros) for p in item[key]]
         findings.append(item)

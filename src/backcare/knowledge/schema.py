@@ -105,13 +105,17 @@ class Finding(Cited):
     # about, and counted as present) unless a context cue says otherwise.
     mentions: tuple[str, ...] = ()
     ignore_context: tuple[ContextKind, ...] = ()
+    # Words near a mention that rule the finding out: an everyday cause ("sweating buckets in
+    # hot yoga", "I inject insulin") or a detail that contradicts it ("my right leg" for both
+    # legs). Searched in the words around the mention, within its sentence.
+    ruled_out_by: tuple[str, ...] = ()
     implies: tuple[Implication, ...] = ()
 
     @model_validator(mode="after")
     def _numbers_have_a_range(self) -> Finding:
         if self.answer == "number" and self.value is None:
             raise ValueError(f"finding {self.id}: a number answer needs `value`")
-        for pattern in (*self.patterns, *self.value_patterns, *self.mentions):
+        for pattern in (*self.patterns, *self.value_patterns, *self.mentions, *self.ruled_out_by):
             try:
                 re.compile(pattern)
             except re.error as exc:
@@ -290,8 +294,9 @@ class ContextCue(Model):
     direction: Literal["forward", "backward", "both"] = "forward"
     patterns: tuple[str, ...] = Field(min_length=1)
     ends: tuple[ContextKind, ...] = ()  # for terminators: which scopes they end (all if empty)
-    # How far a backward cue reaches: its own clause, or back over commas to the start of the
-    # sentence ("numb foot 3 years ago, fully recovered"); terminators still end it.
+    # How far a cue reaches: its own clause, or over commas to the edge of the sentence
+    # ("numb foot 3 years ago, fully recovered"; "what if this turns into the thing where you
+    # cant control your bladder"); terminators still end it.
     reach: Literal["clause", "sentence"] = "clause"
     # For terminators: the kinds of cue that a terminator right after the cue does not end, as
     # it opens the cue's own clause ("4 years ago my foot went numb": the subject belongs to

@@ -40,7 +40,9 @@ CONTEXT_WORDS = {
     "hypothetical": "a worry or a question, not a report",
     "uncertain": "not certain",
     "figurative": "a figure of speech",
+    "ruled_out": "ruled out by the words around it",
 }
+RULED_OUT_WORDS = 8  # how many words either side of a mention its ruling-out words may sit
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +82,14 @@ class _FindingPatterns:
     vague: tuple[re.Pattern[str], ...]
     values: tuple[re.Pattern[str], ...]
     ignore: frozenset[str]
+    ruled_out_by: tuple[re.Pattern[str], ...] = ()
+
+    def ruled_out(self, s: str, start: int, end: int) -> bool:
+        """Whether words around s[start:end] rule this finding out."""
+        if not self.ruled_out_by:
+            return False
+        window = s[_before_words(s, start, RULED_OUT_WORDS) : _after_words(s, end, RULED_OUT_WORDS)]
+        return any(p.search(window) for p in self.ruled_out_by)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +116,7 @@ def _compile(kb: Knowledge) -> _Compiled:
                 vague=tuple(rx.compile(p, flags) for p in f.mentions),
                 values=tuple(rx.compile(p, flags) for p in f.value_patterns),
                 ignore=frozenset(f.ignore_context),
+                ruled_out_by=tuple(rx.compile(p, flags) for p in f.ruled_out_by),
             )
         )
         for p in (*f.patterns, *f.mentions):
@@ -257,6 +268,7 @@ def _semantic_mentions(
                 explained.add((i, a, b))
     ops = semantic.opinions([s.text for s in fixed], allowed, skip=explained)
     ops.extend(_second_parts(fixed, explained, found, relevant, allowed))
+    measures = {f.id: {i.finding for i in f.implies} for f in kb.findings.values() if f.implies}
     out: list[Mention] = []
     for op in ops:
         sentence = fixed[op.sentence]
@@ -265,11 +277,16 @@ def _semantic_mentions(
         kinds = inside | _context(op.start, op.end, sentence.text, cues, terms)
         if kinds & NOT_A_REPORT:
             continue  # no opinion on a denial, someone else, the past, a worry or an idiom
+        if c.by_id is not None and c.by_id[op.finding].ruled_out(sentence.text, op.start, op.end):
+            continue  # "I inject insulin": an everyday cause rules the likeness out
         a, b = sentence.original_span(op.start, op.end)
         if _asks(sentence.text[op.start : op.end], original, sentence):
             continue  # "ice or heat?", "do i have sciatica?": a question, not a report
         if any(m.finding == op.finding and m.start < b and a < m.end for m in found):
             continue  # the patterns already read these words, whatever they said
+        if any(m.value is not None and op.finding in measures.get(m.finding, ())
+               and m.start < b and a < m.end for m in found):  # fmt: skip
+            continue  # "I checked and its 36.8": the number read decides, not a likeness
         out.append(Mention(op.finding, Status.UNKNOWN, original[a:b], a, b, None,
                            f"reads like “{op.example}”"))  # fmt: skip
     return out
@@ -423,6 +440,10 @@ def _sentence_mentions(
 
 def _value(finding_id: str, m: re.Match[str]) -> float | None:
     groups = m.groupdict()
+    if "was" in groups and "now" in groups:
+        # A score then and now ("it was a 4 on tuesday, its a 7 today"): the rise, if it rose.
+        was, now = parse_number(groups["was"]), parse_number(groups["now"])
+        return now - was if was is not None and now is not None and now > was else None
     number = parse_number(groups.get("num"))
     unit = groups.get("unit")
     if number is None and unit is None:
@@ -447,7 +468,11 @@ def _mention(
         # body the finding is about is the writer's own.
         kinds.discard("other")
     context = None
-    if "figurative" in kinds:  # "I nearly fainted at the price": neither a doubt nor a report
+    if status is not Status.ABSENT and fp.ruled_out(sentence.text, start, end):
+        kinds.add("ruled_out")  # "sweating buckets in hot yoga": an everyday cause
+    if "ruled_out" in kinds:
+        status, context = Status.ABSENT, CONTEXT_WORDS["ruled_out"]
+    elif "figurative" in kinds:  # "I nearly fainted at the price": neither a doubt nor a report
         status, context = Status.ABSENT, CONTEXT_WORDS["figurative"]
     elif "uncertain" in kinds:
         status, context = Status.UNKNOWN, CONTEXT_WORDS["uncertain"]
@@ -477,13 +502,16 @@ def _context(
             # it by now") still colours it.
             if cue.kind in ("uncertain", "hypothetical", "figurative"):
                 kinds.add(cue.kind)
-            if cue.kind == "negated" and c_start < start and cue.direction != "backward":
-                kinds.add("negated")  # "legs dont feel weak": the cue runs into the match
+            if cue.kind == "negated" and c_start < start:
+                # "legs dont feel weak": the cue runs into the match. A backward cue that
+                # starts before it ("no problem with toilet") is not the finding's own wording.
+                if cue.direction != "backward":
+                    kinds.add("negated")
             elif cue.kind == "negated":
                 own_negation = True
             continue
         if cue.direction in ("forward", "both") and c_end <= start:
-            limit = _scope_end(c_end, s, cue.kind, terms)
+            limit = _scope_end(c_end, s, cue.kind, terms, cue.reach)
             if start < limit:
                 kinds.add(cue.kind)
         if cue.direction in ("backward", "both") and c_start >= end:
@@ -498,14 +526,16 @@ def _context(
     return kinds
 
 
-def _scope_end(position: int, s: str, kind: str, terms: list[tuple[_Cue, int, int]]) -> int:
+def _scope_end(
+    position: int, s: str, kind: str, terms: list[tuple[_Cue, int, int]], reach: str = "clause"
+) -> int:
     end = len(s)
     for t, t_start, _ in terms:
         if kind in t.opens_after and not s[position:t_start].strip():
             continue  # the cue heads this clause: "years ago my foot went numb"
         if t_start >= position and kind in t.ends and t_start < end:
             end = t_start
-    return min(end, _after_words(s, position, SCOPE_TOKENS))
+    return end if reach == "sentence" else min(end, _after_words(s, position, SCOPE_TOKENS))
 
 
 def _scope_start(

@@ -37,7 +37,7 @@ PERSON = rx.compile(
 FIRST_PERSON = rx.compile(r"\b(?:i|im|ive|id|ill|me|myself|mine|mines)\b")
 MY_BODY = rx.compile(
     r"\bmy (?:own )?(?:lower |upper |low |middle |mid |bad )?(?:back|spine|neck|legs?|bum"
-    r"|bottom|butt|side|hips?|shoulders?|body|spasms?|pain|sciatica|disc)\b"
+    r"|bottom|butt|side|hips?|shoulders?|body|spasms?|pain|sciatica|disc)s?\b"  # "my backs sore"
 )
 COMPLAINT = rx.compile(
     r"\b(?:back|spine|pain\w*|spasm\w*|hurt\w*|sore|ache\w*|aching|agony|numb\w*|stiff\w*"
