@@ -195,6 +195,10 @@ def test_a_report_inside_a_question_is_still_read() -> None:
             "bladder_control_loss",
         ),
         ("will this end up paralysing me, my back is so sore", "bilateral_leg_weakness"),
+        # a word that only starts like a finding's
+        ("the numbers on the scale went up, back sore", "limb_numbness"),
+        ("I almost fell on the ice but caught the railing", "minor_fall"),
+        ("stiff in the mornings but once I am moving it loosens up", "constant_rest_pain"),
     ],
 )
 def test_words_around_a_finding_can_rule_it_out(text: str, finding: str) -> None:
@@ -221,6 +225,10 @@ def test_words_around_a_finding_can_rule_it_out(text: str, finding: str) -> None
         ("the painkillers dont touch it", "uncontrolled_pain"),
         ("could I be referred to a physio?", "wants_treatment"),
         ("the skin between my legs feels like its sleeping", "saddle_numbness"),
+        ("when I pass urine it stings", "dysuria"),
+        ("my knee folds by itself on the stairs", "leg_giving_way"),
+        ("is there anybody I could talk to about the stress", "wants_treatment"),
+        ("once I get going it eases off", "eases_with_movement"),
     ],
 )
 def test_lay_wording_from_batch_five_kinds_is_read(text: str, finding: str) -> None:
@@ -237,3 +245,12 @@ def test_a_possessive_s_before_a_number_is_an_age_only_at_a_clause_end() -> None
     assert age is not None and age.value == 12
     f = extract("my sons 2 dogs pulled me over", KB, use_semantic=False)
     assert f.findings.get("age") is None
+
+
+def test_not_knowing_it_happened_counts_as_losing_control() -> None:
+    # "I dont know" also reads as doubt: uncertain counts as present and is asked about.
+    status = _status("poo comes out and I dont know until later", "bowel_control_loss")
+    assert status in (Status.PRESENT, Status.UNKNOWN)
+    assert triage_text("poo comes out and I dont know until later", KB).disposition.level >= (
+        Level.EMERGENCY
+    )
