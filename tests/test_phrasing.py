@@ -254,3 +254,10 @@ def test_not_knowing_it_happened_counts_as_losing_control() -> None:
     assert triage_text("poo comes out and I dont know until later", KB).disposition.level >= (
         Level.EMERGENCY
     )
+
+
+def test_a_rising_score_sets_worsening_without_a_number() -> None:
+    # worsening is a yes/no answer: the rise decides it, the interview gets no number for it
+    f = extract("it was a 3 this morning and now its a 6", KB, use_semantic=False)
+    worse = f.findings.get("worsening")
+    assert worse is not None and worse.status is Status.PRESENT and worse.value is None

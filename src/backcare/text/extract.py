@@ -83,6 +83,7 @@ class _FindingPatterns:
     values: tuple[re.Pattern[str], ...]
     ignore: frozenset[str]
     ruled_out_by: tuple[re.Pattern[str], ...] = ()
+    numeric: bool = True  # a number answer; a yes/no finding's value patterns only set it
 
     def ruled_out(self, s: str, start: int, end: int) -> bool:
         """Whether words around s[start:end] rule this finding out."""
@@ -117,6 +118,7 @@ def _compile(kb: Knowledge) -> _Compiled:
                 values=tuple(rx.compile(p, flags) for p in f.value_patterns),
                 ignore=frozenset(f.ignore_context),
                 ruled_out_by=tuple(rx.compile(p, flags) for p in f.ruled_out_by),
+                numeric=f.answer == "number",
             )
         )
         for p in (*f.patterns, *f.mentions):
@@ -420,8 +422,9 @@ def _sentence_mentions(
                     # -> "78"): the person word before it stays a cue, so in a writer's own
                     # complaint a relative's age reads as someone else's.
                     at = m.span("at") if "at" in m.re.groupindex and m.group("at") else m
+                    kept = value if fp.numeric else None  # "was a 4, now a 7": worse, no number
                     out.append(
-                        _mention(fp, at, Status.PRESENT, value, sentence, original, cues, terms)
+                        _mention(fp, at, Status.PRESENT, kept, sentence, original, cues, terms)
                     )
     if c.grammar is not None and c.by_id is not None:
         for hit in hits(s, c.grammar):
