@@ -6,6 +6,7 @@ through the service."""
 from __future__ import annotations
 
 import ast
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -114,11 +115,35 @@ def test_no_import_cycles_in_the_cli_package() -> None:
     assert cli == []
 
 
-def test_the_cli_modules_import_nothing_of_each_other_but_common() -> None:
+SHARED_CLI = {"backcare.cli.common", "backcare.cli.plain", "backcare.cli.streams"}
+
+
+def test_the_cli_modules_import_nothing_of_each_other_but_the_shared_ones() -> None:
     for name in MODULES:
         if name.startswith("backcare.cli.") and name not in ("backcare.cli.main",):
             others = {m for m in imports_of(name) if m.startswith("backcare.cli")}
-            assert others <= {"backcare.cli.common"}, (name, others)
+            assert others <= SHARED_CLI, (name, others)
+    # the shared modules sit below the commands: plain imports none, streams only plain
+    assert {m for m in imports_of("backcare.cli.plain") if m.startswith("backcare.cli")} == set()
+    streams = {m for m in imports_of("backcare.cli.streams") if m.startswith("backcare.cli")}
+    assert streams <= {"backcare.cli.plain"}
+
+
+def test_the_json_line_modes_load_no_typer() -> None:
+    code = (
+        "import io, sys\n"
+        "sys.argv = ['backcare', 'triage', '--json', '-']\n"
+        "sys.stdin = io.StringIO('my back went lifting a box\\n')\n"
+        "from backcare.cli import main\n"
+        "main()\n"
+        "print('typer' in sys.modules, 'click' in sys.modules, file=sys.stderr)\n"
+    )
+    env = {**os.environ, "BACKCARE_SEMANTIC": "0"}
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    )
+    assert '"disposition"' in done.stdout
+    assert done.stderr.strip().splitlines()[-1] == "False False"
 
 
 @pytest.mark.parametrize("name", sorted(m for m in MODULES if m.startswith("backcare.cli")))

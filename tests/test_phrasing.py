@@ -229,6 +229,17 @@ def test_words_around_a_finding_can_rule_it_out(text: str, finding: str) -> None
         ("my knee folds by itself on the stairs", "leg_giving_way"),
         ("is there anybody I could talk to about the stress", "wants_treatment"),
         ("once I get going it eases off", "eases_with_movement"),
+        # the emergencies a held-out batch showed read as self-care, in our own words
+        ("a heavy ache behind my breastbone since lunch", "chest_pain"),
+        ("it started in my back, now its moved round, under the sternum", "chest_pain"),
+        ("something ripped inside my back while I was sitting down", "tearing_pain"),
+        ("it felt as if somebody had unzipped my spine", "tearing_pain"),
+        ("the wee comes out on its own now", "bladder_control_loss"),
+        ("fell off the stepladder clearing the gutter", "significant_trauma"),
+        ("shooting up again these last weeks, needles from a mate", "iv_drug_use"),
+        ("I felt as if I was going to pass out in the shop", "faintness"),
+        ("everything went muffled and far away for a moment", "faintness"),
+        ("he hasnt passed any water since this morning", "urinary_retention"),
     ],
 )
 def test_lay_wording_from_batch_five_kinds_is_read(text: str, finding: str) -> None:
@@ -261,3 +272,8 @@ def test_a_rising_score_sets_worsening_without_a_number() -> None:
     f = extract("it was a 3 this morning and now its a 6", KB, use_semantic=False)
     worse = f.findings.get("worsening")
     assert worse is not None and worse.status is Status.PRESENT and worse.value is None
+
+
+def test_what_someone_was_doing_is_not_a_denial() -> None:
+    text = "sat reading, nothing strenuous, and out of nowhere a sudden pain shot up my back"
+    assert _status(text, "sudden_onset") is Status.PRESENT

@@ -7,20 +7,20 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
+from backcare.cli import streams
 from backcare.cli.common import (
     AnswersOption,
     JsonOption,
     LocaleOption,
     ask_interactively,
     console,
-    fail,
-    locale_of,
     read_answers,
 )
+from backcare.cli.plain import fail, locale_of
 
 
 def assess(
@@ -65,30 +65,16 @@ def interview(
 
     With --json and "-", reads one JSON state a line ({"text": ..., "answers": {...},
     "locale": ...}) and writes one JSON line each: the next screen, or the complete result."""
-    from backcare import render, serialize, service
-    from backcare.assessment import assess as run_assessment
-    from backcare.errors import InputError
-    from backcare.knowledge.load import load_knowledge
-
-    kb = load_knowledge()
     if as_json:
         if text != "-":
             fail("--json reads JSON states from standard input: use `backcare interview --json -`")
-        failed = False
-        for line in sys.stdin:
-            if not line.strip():
-                continue
-            try:
-                state = service.parse_state(json.loads(line))
-                row = serialize.interview(service.interview(state, kb, locale), kb)
-            except json.JSONDecodeError as exc:
-                row, failed = {"error": f"malformed JSON: {exc.msg}"}, True
-            except InputError as exc:
-                row, failed = {"error": str(exc)}, True
-            print(json.dumps(row, ensure_ascii=False), flush=True)
-        if failed:
-            raise SystemExit(2)
+        streams.interview_lines(locale)
         return
+    from backcare import render
+    from backcare.assessment import assess as run_assessment
+    from backcare.knowledge.load import load_knowledge
+
+    kb = load_knowledge()
     loc = locale_of(locale)
     findings = ask_interactively(loc, None if text == "-" else text)
     render.assessment(console(), run_assessment(findings, kb, loc), kb)
@@ -126,25 +112,15 @@ def triage_cmd(
     ] = None,
 ) -> None:
     """Triage a free-text description ("my back went into spasm lifting the shopping...")."""
+    if text == "-":
+        streams.triage_lines(as_json, locale)
+        return
     from backcare import serialize
-    from backcare.errors import InputError
     from backcare.knowledge.load import load_knowledge
     from backcare.text.triage import triage_text
 
     kb = load_knowledge()
     loc = locale_of(locale)
-    if text == "-":
-        for line in sys.stdin:
-            line = line.rstrip("\n")
-            try:
-                result = serialize.text_triage(triage_text(line, kb, loc), kb)
-            except InputError as exc:
-                result = {"error": str(exc), "disposition": None}
-            if as_json:
-                print(json.dumps(result, ensure_ascii=False), flush=True)
-            else:
-                print(f"{result['disposition']}\t{line}", flush=True)
-        return
     outcome = triage_text(text, kb, loc)
     if as_json:
         print(json.dumps(serialize.text_triage(outcome, kb), ensure_ascii=False))
@@ -183,30 +159,7 @@ def ask(
 ) -> None:
     """Answer a question about back spasms from the knowledge base, with its sources; a
     question about your own recovery ("is it normal it still hurts?") also uses your diary."""
-    from backcare.knowledge.load import load_knowledge
-    from backcare.service.ask import ask as ask_service
-    from backcare.text.answer import answer_dict, retrieval_mode
-
-    kb = load_knowledge()
-    loc = locale_of(locale)
-    if retrieval is not None and retrieval not in ("bm25", "dense", "hybrid"):
-        fail(f"--retrieval must be bm25, dense or hybrid (got {retrieval!r})")
-    mode = retrieval or retrieval_mode()
-    questions = (line.rstrip("\n") for line in sys.stdin) if question == "-" else [question]
-    for q in questions:
-        if not q.strip():
-            row: dict[str, Any] = {"question": q, "answer": "", "sources": [], "error": "empty"}
-        else:
-            a = ask_service(q, kb, loc, mode, episode)  # type: ignore[arg-type]
-            row = answer_dict(a, kb)
-        if as_json:
-            print(json.dumps(row, ensure_ascii=False), flush=True)
-            continue
-        print(row["answer"])
-        for n, src in enumerate(row["sources"], 1):
-            print(
-                f"  [{n}] {src['publisher'] or src['id']}, {src['title'] or ''}: {src['section']}"
-            )
+    streams.ask_lines(None if question == "-" else [question], as_json, locale, retrieval, episode)
 
 
 def serve(

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -35,18 +35,6 @@ def console() -> Console:
     from rich.console import Console
 
     return Console(highlight=False)
-
-
-def fail(message: str, code: int = 2) -> NoReturn:
-    print(f"backcare: error: {message}", file=sys.stderr)
-    raise SystemExit(code)
-
-
-def locale_of(option: str | None, given: str | None = None) -> str | None:
-    """The locale by the one rule every front end uses (service.resolve_locale)."""
-    from backcare.service import resolve_locale
-
-    return resolve_locale(option, given)
 
 
 def knowledge() -> Knowledge:

@@ -17,10 +17,10 @@ from backcare.cli.common import (
     ask_interactively,
     console,
     knowledge,
-    locale_of,
     read_answers,
     session,
 )
+from backcare.cli.plain import locale_of
 from backcare.errors import InputError
 
 if TYPE_CHECKING:

@@ -7,18 +7,11 @@ Errors a user can act on print one line on stderr and exit with status 2.
 
 from __future__ import annotations
 
-import os
-import sys
-from collections.abc import Callable
-
-# The CLI loads no pydantic plugins; looking for them scans every installed package (~15 ms).
-os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-
 import typer
 
 from backcare.cli import assess, diary
-from backcare.cli.common import fail
 from backcare.cli.kb import kb_app
+from backcare.cli.plain import guarded
 
 app = typer.Typer(
     help="backcare: triage, recovery estimate and care plan for a back spasm or acute back pain.",
@@ -51,34 +44,6 @@ export_app.command("ics")(diary.export_ics)
 app.add_typer(export_app, name="export")
 
 
-# The machine-facing streaming modes (one JSON line in, one out) that integrations start once
-# per batch: exactly these arguments skip the argument parser, which builds a pydantic adapter
-# for every parameter (~0.15 s of a cold start), and call the same command with its defaults.
-STREAMS: dict[tuple[str, ...], Callable[[], None]] = {
-    ("triage", "--json", "-"): lambda: assess.triage_cmd("-", as_json=True),
-    ("ask", "--json", "-"): lambda: assess.ask("-", as_json=True),
-    ("interview", "--json", "-"): lambda: assess.interview("-", as_json=True),
-}
-
-
 def main() -> None:
-    """Entry point: run the app; turn errors into one line and a status, never a traceback."""
-    from backcare.errors import BackcareError
-
-    try:
-        stream = STREAMS.get(tuple(sys.argv[1:]))
-        if stream is not None:
-            stream()
-        else:
-            app()
-    except BackcareError as exc:
-        fail(str(exc))
-    except KeyboardInterrupt:
-        print("", file=sys.stderr)
-        raise SystemExit(130) from None
-    except BrokenPipeError:
-        raise SystemExit(0) from None
-    except Exception as exc:
-        if os.environ.get("BACKCARE_DEBUG"):
-            raise
-        fail(f"internal error: {type(exc).__name__}: {exc} (set BACKCARE_DEBUG=1 for details)", 1)
+    """Run the Typer app; errors become one line and a status, never a traceback."""
+    guarded(app)
