@@ -84,6 +84,7 @@ class _FindingPatterns:
     ignore: frozenset[str]
     ruled_out_by: tuple[re.Pattern[str], ...] = ()
     numeric: bool = True  # a number answer; a yes/no finding's value patterns only set it
+    implies: frozenset[str] = frozenset()  # the findings its value can imply (38.4 -> fever)
 
     def ruled_out(self, s: str, start: int, end: int) -> bool:
         """Whether words around s[start:end] rule this finding out."""
@@ -119,6 +120,7 @@ def _compile(kb: Knowledge) -> _Compiled:
                 ignore=frozenset(f.ignore_context),
                 ruled_out_by=tuple(rx.compile(p, flags) for p in f.ruled_out_by),
                 numeric=f.answer == "number",
+                implies=frozenset(i.finding for i in f.implies),
             )
         )
         for p in (*f.patterns, *f.mentions):
@@ -270,7 +272,6 @@ def _semantic_mentions(
                 explained.add((i, a, b))
     ops = semantic.opinions([s.text for s in fixed], allowed, skip=explained)
     ops.extend(_second_parts(fixed, explained, found, relevant, allowed))
-    measures = {f.id: {i.finding for i in f.implies} for f in kb.findings.values() if f.implies}
     out: list[Mention] = []
     for op in ops:
         sentence = fixed[op.sentence]
@@ -286,8 +287,10 @@ def _semantic_mentions(
             continue  # "ice or heat?", "do i have sciatica?": a question, not a report
         if any(m.finding == op.finding and m.start < b and a < m.end for m in found):
             continue  # the patterns already read these words, whatever they said
-        if any(m.value is not None and op.finding in measures.get(m.finding, ())
-               and m.start < b and a < m.end for m in found):  # fmt: skip
+        if c.by_id is not None and any(
+            m.value is not None and op.finding in c.by_id[m.finding].implies
+            and m.start < b and a < m.end for m in found
+        ):  # fmt: skip
             continue  # "I checked and its 36.8": the number read decides, not a likeness
         out.append(Mention(op.finding, Status.UNKNOWN, original[a:b], a, b, None,
                            f"reads like “{op.example}”"))  # fmt: skip
