@@ -154,6 +154,27 @@ def test_the_disk_cache_key_follows_the_schema_and_the_version(
     assert load._digest(texts) != before  # a schema edit invalidates the pickled cache
 
 
+def test_writing_the_disk_cache_removes_older_knowledge_bases(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from backcare.knowledge import load
+
+    old = tmp_path / "kb-000000000000000000000000.pickle"
+    old.write_bytes(b"stale")
+    other = tmp_path / "vectors-keep.npy"
+    other.write_bytes(b"not ours")
+    monkeypatch.delenv("BACKCARE_NO_CACHE", raising=False)
+    monkeypatch.setattr(load, "_cache_path", lambda digest: tmp_path / f"kb-{digest[:24]}.pickle")
+    load.load_knowledge.cache_clear()
+    try:
+        load.load_knowledge()
+    finally:
+        load.load_knowledge.cache_clear()
+    kept = list(tmp_path.glob("kb-*.pickle"))
+    assert len(kept) == 1 and kept[0] != old
+    assert other.exists()
+
+
 def test_derived_values_are_keyed_by_their_builder_and_arguments() -> None:
     from backcare.knowledge.load import load_knowledge
 

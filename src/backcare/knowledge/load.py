@@ -367,5 +367,13 @@ def load_knowledge() -> Knowledge:
     if path is not None:  # a read-only cache directory only costs start-up time
         from backcare.cachefile import write_private
 
-        write_private(path, lambda fh: pickle.dump(base, fh, protocol=pickle.HIGHEST_PROTOCOL))
+        if write_private(path, lambda fh: pickle.dump(base, fh, protocol=pickle.HIGHEST_PROTOCOL)):
+            _prune(path)
     return Knowledge.build(base, digest)
+
+
+def _prune(kept: Path) -> None:
+    """Remove the cached knowledge bases of earlier contents: only the current one is read."""
+    for old in kept.parent.glob("kb-*.pickle"):
+        if old != kept:
+            old.unlink(missing_ok=True)
