@@ -109,6 +109,10 @@ class Finding(Cited):
     # hot yoga", "I inject insulin") or a detail that contradicts it ("my right leg" for both
     # legs). Searched in the words around the mention, within its sentence.
     ruled_out_by: tuple[str, ...] = ()
+    # A past that still counts while it is recent ("injecting drugs: now or within 12 months"):
+    # a past mention whose sentence dates it within this many days stays present, an older
+    # date makes it absent, and no date leaves it uncertain (asked about).
+    recent_days: int | None = Field(default=None, gt=0)
     implies: tuple[Implication, ...] = ()
 
     @model_validator(mode="after")

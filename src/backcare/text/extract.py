@@ -21,8 +21,8 @@ from backcare.findings import Finding, FindingSet, Level, Status
 from backcare.knowledge.load import Knowledge
 from backcare.knowledge.schema import ContextCue
 from backcare.text.grammar import CompiledGrammar, compile_grammar, hits
-from backcare.text.normalise import Sentence, sentences
-from backcare.text.numbers import parse_number, to_unit
+from backcare.text.normalise import Sentence, sentences, with_numerals
+from backcare.text.numbers import days_ago, parse_number, to_unit
 from backcare.text.subject import MY_BODY, PERSON, about_someone_else
 
 if TYPE_CHECKING:
@@ -41,6 +41,8 @@ CONTEXT_WORDS = {
     "uncertain": "not certain",
     "figurative": "a figure of speech",
     "ruled_out": "ruled out by the words around it",
+    "recent": "in the past, but recent enough to count",
+    "undated": "in the past, and when is not said",
 }
 RULED_OUT_WORDS = 8  # how many words either side of a mention its ruling-out words may sit
 
@@ -85,6 +87,7 @@ class _FindingPatterns:
     ruled_out_by: tuple[re.Pattern[str], ...] = ()
     numeric: bool = True  # a number answer; a yes/no finding's value patterns only set it
     implies: frozenset[str] = frozenset()  # the findings its value can imply (38.4 -> fever)
+    recent_days: int | None = None  # a past this recent still counts (injecting drugs: 365)
 
     def ruled_out(self, s: str, start: int, end: int) -> bool:
         """Whether words around s[start:end] rule this finding out."""
@@ -121,6 +124,7 @@ def _compile(kb: Knowledge) -> _Compiled:
                 ruled_out_by=tuple(rx.compile(p, flags) for p in f.ruled_out_by),
                 numeric=f.answer == "number",
                 implies=frozenset(i.finding for i in f.implies),
+                recent_days=f.recent_days,
             )
         )
         for p in (*f.patterns, *f.mentions):
@@ -191,7 +195,7 @@ def extract(text: str, kb: Knowledge, use_semantic: bool | None = None) -> Extra
     mentions: list[Mention] = []
     recognised = 0
     total = 0
-    fixed_sentences = [_correct(sentence, compiled) for sentence in sentences(text)]
+    fixed_sentences = [with_numerals(_correct(s, compiled)) for s in sentences(text)]
     # A carer's text is about the patient: its person words do not mean "someone else".
     patient_is_other = about_someone_else([s.text for s in fixed_sentences])
     for fixed in fixed_sentences:
@@ -260,10 +264,7 @@ def _semantic_mentions(
     allowed = set(semantic.load_bank().findings) & set(kb.findings)
     # A clause the patterns already read as a red flag is explained: the second opinion is for
     # clauses whose warning sign nothing read.
-    relevant = {
-        fid for fid, rules in kb.rules_by_finding.items()
-        if any(r.level >= Level.CONSULTATION_24H for r in rules)
-    }  # fmt: skip
+    relevant = kb.derived(_urgent_findings)
     explained: set[tuple[int, int, int]] = set()
     for i, sentence in enumerate(fixed):
         for a, b in semantic.clauses(sentence.text):
@@ -297,6 +298,14 @@ def _semantic_mentions(
     return out
 
 
+def _urgent_findings(kb: Knowledge) -> frozenset[str]:
+    """Findings some rule at consultation_24h or above uses: computed once per knowledge base."""
+    return frozenset(
+        fid for fid, rules in kb.rules_by_finding.items()
+        if any(r.level >= Level.CONSULTATION_24H for r in rules)
+    )  # fmt: skip
+
+
 _SUBJECT = rx.compile(r"\b(?:i|im|ive|she|shes|he|hes|they|theyre|we)\b")
 _QUESTION = rx.compile(
     r"(?:do|does|did|can|could|should|would|will|is|are|am|what|whats|when|how|hows|why"
@@ -322,7 +331,7 @@ def _second_parts(
     fixed: list[Sentence],
     explained: set[tuple[int, int, int]],
     found: list[Mention],
-    relevant: set[str],
+    relevant: frozenset[str],
     allowed: set[str],
 ) -> list[Opinion]:
     """Opinions on the other half of an explained clause joined by "and": "shes burning up and
@@ -366,7 +375,7 @@ def _second_parts(
 
 
 def _reads(
-    sentence: Sentence, start: int, end: int, found: list[Mention], relevant: set[str] | None
+    sentence: Sentence, start: int, end: int, found: list[Mention], relevant: frozenset[str] | None
 ) -> list[Mention]:
     """The mentions (of a relevant finding, or any) within normalised characters start..end."""
     oa, ob = sentence.original_span(start, end)
@@ -482,6 +491,15 @@ def _mention(
         status, context = Status.ABSENT, CONTEXT_WORDS["figurative"]
     elif "uncertain" in kinds:
         status, context = Status.UNKNOWN, CONTEXT_WORDS["uncertain"]
+    elif kinds == {"historical"} and fp.recent_days is not None:
+        # "stopped injecting four months ago" still counts; "clean for six years" does not
+        ago = days_ago(sentence.text)
+        if ago is None:
+            status, context = Status.UNKNOWN, CONTEXT_WORDS["undated"]
+        elif ago <= fp.recent_days:
+            context = CONTEXT_WORDS["recent"]
+        else:
+            status, context = Status.ABSENT, CONTEXT_WORDS["historical"]
     else:
         for kind in CONTEXT_ORDER:
             if kind in kinds:
@@ -513,6 +531,10 @@ def _context(
                 # starts before it ("no problem with toilet") is not the finding's own wording.
                 if cue.direction != "backward":
                     kinds.add("negated")
+            elif cue.kind == "negated" and cue.direction == "backward":
+                # a reassurance inside the words: "numbness anywhere and I can feel everything
+                # down below" denies, it is not the finding's own wording
+                kinds.add("negated")
             elif cue.kind == "negated":
                 own_negation = True
             continue
@@ -559,7 +581,7 @@ def _scope_start(
     for t, t_start, t_end in terms:
         if t_end <= position and t_start >= after and kind in t.ends and t_end > start:
             start = t_end
-    return max(start, _before_words(s, position, SCOPE_TOKENS))
+    return start if reach == "sentence" else max(start, _before_words(s, position, SCOPE_TOKENS))
 
 
 def _after_words(s: str, position: int, n: int) -> int:

@@ -89,3 +89,43 @@ def _fold(ch: str) -> str:
 
 
 WORD = rx.compile(r"[a-z]+")
+
+
+_UNITS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+_TEENS = ("thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen")
+_TENS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+_NUMBER_WORDS = rx.compile(
+    rf"\b(?:(?P<tens>{'|'.join(_TENS)})(?: (?P<unit>{'|'.join(_UNITS)}))?"
+    rf"|(?P<teen>{'|'.join(_TEENS)}))\b"
+)
+
+
+def with_numerals(sentence: Sentence) -> Sentence:
+    """Write number words from 13 to 99 as digits ("seventy three" -> "73"), keeping the map.
+
+    Ages, temperatures and weights are read from digits; people also spell them out. One to
+    twelve stay words: "one side", "two legs" and "a couple" are not measurements."""
+    text = sentence.text
+    if not _NUMBER_WORDS.search(text):
+        return sentence
+    out: list[str] = []
+    origin: list[int] = []
+    last = 0
+    for m in _NUMBER_WORDS.finditer(text):
+        if m.group("teen"):
+            value = _TEENS.index(m.group("teen")) + 13
+        else:
+            value = (_TENS.index(m.group("tens")) + 2) * 10
+            if m.group("unit"):
+                value += _UNITS.index(m.group("unit")) + 1
+        out.append(text[last : m.start()])
+        origin.extend(sentence.origin[last : m.start()])
+        digits = str(value)
+        out.append(digits)
+        # the first digit maps to the first word, the last to the end of the words
+        origin.extend(sentence.origin[m.start()] for _ in digits[:-1])
+        origin.append(sentence.origin[m.end() - 1])
+        last = m.end()
+    out.append(text[last:])
+    origin.extend(sentence.origin[last:])
+    return Sentence("".join(out), tuple(origin))

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+from backcare import rx
+
 WORDS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
     "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
@@ -50,3 +54,44 @@ def to_unit(finding_id: str, number: float | None, unit: str | None) -> float | 
         fahrenheit = u.endswith("f") or "fahrenheit" in u or (not u and number > 50)
         return round((number - 32) * 5 / 9, 1) if fahrenheit else number
     return number
+
+
+_NUM = (
+    r"\d+(?:\.\d+)?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
+    r"|a few|a couple(?: of)?|couple(?: of)?|several|few|many"
+)
+_AGO = rx.compile(
+    rf"\b(?:(?P<num>{_NUM}) )?(?:more than |over )?"
+    r"(?P<unit>days?|nights?|weeks?|wks?|fortnights?|months?|years?|yrs?|decades?)"
+    r"(?= ago| back| now| clean| sober| since| off\b| free)"
+    r"|\b(?:clean|sober|stopped|quit|off (?:it|them|drugs|the gear)|given up|gave up|free)"
+    rf" (?:\w+ )?for (?:about |around |nearly |over |almost )?(?P<num2>{_NUM}) "
+    r"(?P<unit2>days?|weeks?|months?|years?|yrs?|decades?)\b"
+    r"|\b(?P<since>last (?:week|month|year)|this (?:week|month|year)|years ago|ages ago"
+    r"|long ago|decades ago|in my (?:teens|twenties|thirties|forties|youth))\b"
+    r"|\b(?:in|back in|since|during|until|till) (?P<year>(?:19|20)\d\d)\b"
+)
+_SINCE_DAYS = {"last week": 7, "last month": 30, "last year": 365, "this week": 3,
+               "this month": 15, "this year": 180}  # fmt: skip
+
+
+def days_ago(sentence: str) -> float | None:
+    """How long ago a past thing in this sentence ended or began, in days; the most recent
+    time if it names several ("stopped four months ago" -> 120, "clean for six years" ->
+    2190, "years ago" -> more than a year); None when it gives no time."""
+    best: float | None = None
+    for m in _AGO.finditer(sentence):
+        since = m.group("since")
+        if m.group("year") is not None:
+            days = max(0.0, (date.today().year - int(m.group("year"))) * 365.0)
+        elif since is not None:
+            days = float(_SINCE_DAYS.get(since, 3650))
+        else:
+            word = m.group("unit") or m.group("unit2") or ""
+            unit = word.rstrip("s")
+            # "years ago" with no number is more than one
+            default = "two" if word.endswith("s") else "one"
+            number = parse_number(m.group("num") or m.group("num2") or default) or 1.0
+            days = number * (3650 if unit == "decade" else DAYS.get(unit, 1))
+        best = days if best is None else min(best, days)
+    return best

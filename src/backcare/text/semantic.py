@@ -35,6 +35,16 @@ _DENIAL = rx.compile(
     r"\b(?:no|not|never|nor|without|none|nothing|fine|normal|normally|ok|okay|alright|all right"
     r"|unaffected|usual)\b|n[\u2019']t\b"
 )
+# Clauses that frame the message or state a preference name no symptom: "asking for my mum",
+# "I write for my wife", "she hates taking tablets".
+_FRAMING = rx.compile(
+    r"\b(?:asking|writing|messaging|texting|typing|posting|enquiring|inquiring|contacting you)"
+    r" (?:this |you )?(?:for|on behalf of)\b|\bi (?:write|am writing|m writing) for\b"
+    r"|\bon behalf of\b|\b(?:doesnt|does not|dont|do not) speak english\b"
+    r"|\b(?:hates?|doesnt like|does not like|dont like|do not like|rather not|prefers? not to"
+    r"|not keen on|avoids?) (?:taking |swallowing )?"
+    r"(?:tablets|pills|medicines?|medication|painkillers|drugs)\b"
+)
 _SPLIT = rx.compile(r" , | but | however | although | though | so | and then | because ")
 
 
@@ -202,7 +212,7 @@ def opinions(
     margin = MARGIN if margin is None else margin
     spans = [
         (i, a, b) for i, s in enumerate(sentences) for a, b in clauses(s)
-        if not skip or (i, a, b) not in skip
+        if (not skip or (i, a, b) not in skip) and not _FRAMING.search(s[a:b])
     ]  # fmt: skip
     if not spans:
         return []

@@ -1,0 +1,224 @@
+"""Wording blind batch 7 showed we missed, in our own phrasings: numbers spelt out, a past
+that still counts while it is recent, figures of speech, hearsay and reassurance.
+
+Each kind is checked both ways: the finding is read where it is meant, and the same words
+used figuratively, about the past or as a reassurance are not."""
+
+from __future__ import annotations
+
+import pytest
+
+from backcare.findings import Level, Status
+from backcare.knowledge.load import load_knowledge
+from backcare.text.extract import extract
+from backcare.text.normalise import sentences, with_numerals
+from backcare.text.numbers import days_ago
+from backcare.text.triage import triage_text
+
+KB = load_knowledge()
+
+
+def _finding(text: str, finding: str):  # type: ignore[no-untyped-def]
+    return extract(text, KB, use_semantic=False).findings.get(finding)
+
+
+def _status(text: str, finding: str) -> Status | None:
+    f = _finding(text, finding)
+    return f.status if f is not None else None
+
+
+def _level(text: str) -> Level:
+    return triage_text(text, KB).disposition.level
+
+
+# --- numbers spelt out --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "age"),
+    [
+        ("my grandad is eighty-one and slipped on the stairs", 81),
+        ("Sixty seven and my back went when I lifted the log basket", 67),
+        ("our lad, aged nine, hurt his back on the trampoline", 9),
+        ("she's a twelve year old gymnast with a sore back", 12),
+    ],
+)
+def test_an_age_in_words_is_read(text: str, age: int) -> None:
+    f = _finding(text, "age")
+    assert f is not None and f.value == age
+
+
+def test_number_words_become_digits_but_small_counts_stay_words() -> None:
+    s = with_numerals(sentences("seventy-three, one leg and two arms, forty")[0])
+    assert s.text == "73 , one leg and two arms , 40"
+    # the map back to the person's words still covers the whole number word
+    assert s.original_span(0, 2) == (0, len("seventy-three"))
+
+
+def test_a_spelt_out_age_over_seventy_with_a_sudden_start_is_seen_within_a_day() -> None:
+    assert _level("Seventy-eight, and my back went when I lifted the shopping") is (
+        Level.CONSULTATION_24H
+    )
+
+
+# --- a past that still counts while it is recent ------------------------------------------
+
+
+def test_how_long_ago_is_read_from_the_sentence() -> None:
+    assert days_ago("gave up injecting two months ago") == 60
+    assert days_ago("off heroin for ten years now") == 3650
+    assert days_ago("i used to inject") is None
+    assert (days_ago("used to inject years ago") or 0) > 365
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("I used to inject speed but gave up two months ago, back aches", Status.PRESENT),
+        ("I used to inject heroin, clean for ten years now, back aches", Status.ABSENT),
+        ("I used to inject heroin, back aches", Status.UNKNOWN),
+    ],
+)
+def test_injecting_counts_for_a_year_after_it_stopped(text: str, status: Status) -> None:
+    assert _status(text, "iv_drug_use") is status
+
+
+def test_recent_injecting_with_a_fever_is_an_emergency() -> None:
+    text = "Stopped injecting three months ago. Back pain for a week and a temperature of 38.5"
+    assert _level(text) is Level.EMERGENCY
+
+
+def test_a_steroid_inhaler_is_not_long_term_steroid_tablets() -> None:
+    assert _status("I take a steroid inhaler for my asthma", "long_term_steroids") in (
+        None,
+        Status.ABSENT,
+    )
+    assert _status("been taking steroid tablets for my lungs", "long_term_steroids") is (
+        Status.PRESENT
+    )
+
+
+def test_long_term_steroid_tablets_with_new_back_pain_is_seen_within_a_day() -> None:
+    # CLINICAL: immunosuppression (long-term steroids included) with new back pain
+    assert _level("On steroid tablets for my arthritis for a year. New back ache.") is (
+        Level.CONSULTATION_24H
+    )
+
+
+def test_an_age_is_now_even_beside_an_old_event() -> None:
+    f = _finding("I'm 58 and had a stomach bleed five years ago", "age")
+    assert f is not None and f.status is Status.PRESENT and f.value == 58
+
+
+def test_a_time_that_belongs_to_another_illness_is_not_the_back_pains() -> None:
+    f = _finding("On insulin for my diabetes for 10 years. Back pain since yesterday.",
+                 "pain_duration_days")  # fmt: skip
+    assert f is not None and f.value is not None and f.value <= 1
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        ("Eight weeks and my back is no better", 56),
+        ("been off work 4 weeks with my back", 28),
+    ],
+)
+def test_more_ways_of_giving_a_duration(text: str, days: int) -> None:
+    f = _finding(text, "pain_duration_days")
+    assert f is not None and f.value == days
+
+
+def test_a_resolved_episode_summed_up_after_but_is_the_past() -> None:
+    text = "Last week I was stuck on the floor for an hour, but it passed, and now I'm up and about"
+    assert _status(text, "unable_to_move") is Status.ABSENT
+    assert _status("my legs went numb but it eased a bit", "bilateral_leg_symptoms") is (
+        Status.PRESENT
+    )
+
+
+# --- figures of speech, hearsay and reassurance -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("figurative", "literal", "finding"),
+    [
+        ("couldn't move for people at the market, back aches from the crowds",
+         "I can't move for the pain and I'm on the bathroom floor", "unable_to_move"),
+        ("my face fell when I heard the quote for the roof",
+         "her face dropped on one side at lunch", "facial_droop"),
+        ("I need to get this off my chest: I never stretch",
+         "there's a tight band across my chest", "chest_pain"),
+        ("on tenterhooks waiting for the exam results, back's stiff",
+         "pins and needles in my foot since the weekend", "limb_tingling"),
+        ("I feel like I've been hit by a bus after that shift",
+         "I was hit by a bus on my bike this morning", "significant_trauma"),
+        ("I'm a Cancer, born in July, so I worry a lot",
+         "I had breast cancer eight years ago", "cancer_history"),
+    ],
+)  # fmt: skip
+def test_a_figure_of_speech_is_not_the_finding(figurative: str, literal: str, finding: str) -> None:
+    assert _status(figurative, finding) in (None, Status.ABSENT)
+    assert _status(literal, finding) in (Status.PRESENT, Status.UNKNOWN)
+
+
+def test_an_everyday_cause_rules_out_sweating_and_old_leaks() -> None:
+    assert _status("sweating buckets after my spin class, back is tight", "sweating") is (
+        Status.ABSENT
+    )
+    assert _status("sweating buckets and grey, back pain", "sweating") is Status.PRESENT
+    assert _status(
+        "leak a little when I cough, ever since having the twins", "bladder_control_loss"
+    ) in (
+        None,
+        Status.ABSENT,
+    )
+    assert _status("I had an accident with my water last night, never happened before",
+                   "bladder_control_loss") is Status.PRESENT  # fmt: skip
+
+
+def test_zero_denies_and_not_on_purpose_does_not() -> None:
+    assert _status("zero numbness in my legs", "limb_numbness") is Status.ABSENT
+    assert _status("lost a stone and not on purpose", "unexplained_weight_loss") is (Status.PRESENT)
+    assert _status("lost a stone on purpose", "unexplained_weight_loss") is Status.ABSENT
+
+
+def test_hearsay_and_someone_elses_guess_are_not_reports() -> None:
+    text = "I read that back pain can cause loss of bladder control, so I'm anxious"
+    assert _status(text, "bladder_control_loss") in (None, Status.ABSENT)
+    assert _status("my wife thinks it's cancer but she worries", "cancer_history") is (
+        Status.ABSENT
+    )
+
+
+def test_a_reassurance_inside_the_words_denies_them() -> None:
+    text = "no numbness anywhere and I can feel everything down below fine"
+    assert _status(text, "saddle_numbness") in (None, Status.ABSENT)
+
+
+def test_drink_explains_slurring_but_sounding_drunk_sober_does_not() -> None:
+    assert _status("my words were slurred after too many pints last night", "slurred_speech") is (
+        Status.ABSENT
+    )
+    assert _status("I sound drunk and I haven't had a drop", "slurred_speech") is Status.PRESENT
+
+
+# --- lay wording for red flags ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("they're keeping an eye on a bulge in his main artery", "known_aneurysm"),
+        ("this morning she didn't know who I was", "confusion"),
+        ("he hasn't been able to pass water since lunch", "urinary_retention"),
+        ("my pee looks like rosé wine", "blood_in_urine"),
+        ("we were intimate and I felt nothing down below", "saddle_numbness"),
+        ("been pinning test and tren for a year", "iv_drug_use"),
+        ("my knee giving way is happening more and more often", "neuro_progressive"),
+        ("lying on the lounge floor and I cannot get up at all", "unable_to_move"),
+        ("it's the same whether I'm moving or resting", "constant_rest_pain"),
+        ("she's started soiling herself", "bowel_control_loss"),
+    ],
+)
+def test_lay_wording_is_read(text: str, finding: str) -> None:
+    assert _status(text, finding) in (Status.PRESENT, Status.UNKNOWN)
