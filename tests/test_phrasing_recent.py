@@ -222,3 +222,91 @@ def test_drink_explains_slurring_but_sounding_drunk_sober_does_not() -> None:
 )
 def test_lay_wording_is_read(text: str, finding: str) -> None:
     assert _status(text, finding) in (Status.PRESENT, Status.UNKNOWN)
+
+
+# --- blind batch 8: answers, subjects and more lay wording --------------------------------
+
+
+def test_a_short_question_takes_its_answer() -> None:
+    text = "Legs? Fine. Bladder? Normal. Any numbness? No. Back? Wrecked."
+    for finding in ("bladder_control_loss", "limb_numbness"):
+        assert _status(text, finding) in (None, Status.ABSENT)
+    assert _status("Bladder? Yes, I keep wetting myself.", "bladder_control_loss") is (
+        Status.PRESENT
+    )
+
+
+def test_a_spinal_procedure_counts_for_three_months() -> None:
+    assert _status("had an epidural for my baby three weeks ago", "recent_spinal_procedure") is (
+        Status.PRESENT
+    )
+    assert _status("I had a discectomy years ago", "recent_spinal_procedure") is Status.ABSENT
+    assert _level("Had a laminectomy six weeks ago, now a temperature of 38.6") is (Level.EMERGENCY)
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("my wife says my spine looks more crooked than it used to", "back_lump"),
+        ("my son says I sound slurred on the phone", "slurred_speech"),
+    ],
+)
+def test_someone_reporting_on_the_writer_leaves_the_writer_the_subject(
+    text: str, finding: str
+) -> None:
+    assert _status(text, finding) in (Status.PRESENT, Status.UNKNOWN)
+
+
+def test_a_relative_clause_stays_with_its_person() -> None:
+    text = "worried I'll end up like my aunt, who lost control of her bladder. Mine is just stiff"
+    assert _status(text, "bladder_control_loss") in (None, Status.ABSENT)
+
+
+def test_a_subjectless_sentence_goes_on_from_the_writer() -> None:
+    text = "Since my second child (she's 6 now) I leak when I cough. Back's sore from digging."
+    f = _finding(text, "age")
+    assert f is None or f.status is Status.ABSENT  # the child's age, not the writer's
+    # ...but after a sentence about someone else it is theirs
+    f = _finding("My dad is 81 and slipped yesterday. Back's killing. I'm worried.", "age")
+    assert f is not None and f.status is Status.PRESENT and f.value == 81
+
+
+def test_a_person_the_writer_lifts_is_not_the_subject() -> None:
+    text = "Aged seventy-two. Lifted my granddaughter out of the bath and felt a sudden pain"
+    assert _status(text, "sudden_onset") is Status.PRESENT
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("came off my horse at a fence this morning", "significant_trauma"),
+        ("fell down about ten steps at the station", "significant_trauma"),
+        ("had a mastectomy years ago, all clear", "cancer_history"),
+        (
+            "I can't get myself to the loo, I'm crawling on hands and knees",
+            "basic_function_lost",
+        ),
+        ("haven't slept a wink in three nights", "basic_function_lost"),
+        ("nothing touches the pain", "uncontrolled_pain"),
+        ("I'm 22 weeks and leaking some clear fluid", "pregnancy_bleeding_or_fluid"),
+        ("I'm 22 weeks and leaking some clear fluid", "pregnancy"),
+        ("there's a hump forming at the top of my back", "back_lump"),
+        ("both leg have the tingling", "bilateral_leg_symptoms"),
+        ("it was 3 out of 10 yesterday, 6 today", "worsening"),
+        ("it never changes with position", "constant_rest_pain"),
+    ],
+)
+def test_more_lay_wording_is_read(text: str, finding: str) -> None:
+    assert _status(text, finding) in (Status.PRESENT, Status.UNKNOWN)
+
+
+def test_an_everyday_numbing_is_not_a_red_flag() -> None:
+    text = "half my face is numb from the dentist's injection, back tweaked getting up"
+    assert _status(text, "facial_droop") in (None, Status.ABSENT)
+    assert _status("my frozen shoulder is stiff", "limb_numbness") in (None, Status.ABSENT)
+
+
+def test_a_season_gives_a_duration_and_nae_denies() -> None:
+    f = _finding("stiff every morning since last summer", "pain_duration_days")
+    assert f is not None and f.value is not None and f.value >= 60
+    assert _status("nae numbness in my legs", "limb_numbness") is Status.ABSENT

@@ -195,7 +195,9 @@ def extract(text: str, kb: Knowledge, use_semantic: bool | None = None) -> Extra
     mentions: list[Mention] = []
     recognised = 0
     total = 0
-    fixed_sentences = [with_numerals(_correct(s, compiled)) for s in sentences(text)]
+    fixed_sentences = _answered(
+        [with_numerals(_correct(s, compiled)) for s in sentences(text)], text
+    )
     # A carer's text is about the patient: its person words do not mean "someone else".
     patient_is_other = about_someone_else([s.text for s in fixed_sentences])
     for fixed in fixed_sentences:
@@ -213,6 +215,45 @@ def extract(text: str, kb: Knowledge, use_semantic: bool | None = None) -> Extra
     )
     understood = bool(mentions) or (total > 0 and recognised / total >= ENGLISH_SHARE)
     return Extraction(findings, tuple(mentions), understood)
+
+
+_ANSWER = rx.compile(
+    r"(?:no|nope|none|nothing|normal|fine|ok|okay|good|all good|clear|same|never|not really"
+    r"|negative|nah|nae|yes|yep|yeah|a bit|sometimes)\b"
+)
+
+
+_DENYING = rx.compile(r"(?:no|nope|none|nothing|never|not really|negative|nah|nae)\b")
+
+
+def _answered(found: list[Sentence], text: str) -> list[Sentence]:
+    """Join a short question to its answer: "Bladder? Normal." reads as "bladder normal", so
+    the answer denies or confirms the word it answers instead of leaving it on its own."""
+    out: list[Sentence] = []
+    i = 0
+    while i < len(found):
+        here = found[i]
+        after = here.origin[-1] + 1 if here.origin else 0
+        asked = text[after : after + 2].lstrip().startswith("?")
+        if (
+            asked
+            and i + 1 < len(found)
+            and len(here.text.split()) <= 3
+            and len(found[i + 1].text.split()) <= 5
+            and _ANSWER.match(found[i + 1].text)
+        ):
+            nxt = found[i + 1]
+            if _DENYING.match(nxt.text):  # "numbness? no." reads "no numbness"
+                first, second = nxt, here
+            else:  # "bladder? normal." reads "bladder normal"
+                first, second = here, nxt
+            joined = (*first.origin, second.origin[0], *second.origin)
+            out.append(Sentence(f"{first.text} {second.text}", joined))
+            i += 2
+            continue
+        out.append(here)
+        i += 1
+    return out
 
 
 def _correct(sentence: Sentence, compiled: _Compiled) -> Sentence:

@@ -43,6 +43,8 @@ def to_unit(finding_id: str, number: float | None, unit: str | None) -> float | 
     if finding_id == "pain_duration_days":
         if u in SINCE:
             return float(SINCE[u])
+        if u.split(" ")[-1] in _SEASON_START:
+            return _since_season(u.split(" ")[-1])
         if number is None:
             return float(DAYS.get(u, 0)) if u in DAYS else None
         return number * DAYS.get(u, 1)
@@ -95,3 +97,12 @@ def days_ago(sentence: str) -> float | None:
             days = number * (3650 if unit == "decade" else DAYS.get(unit, 1))
         best = days if best is None else min(best, days)
     return best
+
+
+_SEASON_START = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}
+
+
+def _since_season(season: str) -> float:
+    """Days since the last start of a season ("since last spring" in November: about 240)."""
+    months = (date.today().month - _SEASON_START[season]) % 12
+    return float((months if months >= 2 else months + 12) * 30)

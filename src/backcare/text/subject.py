@@ -10,6 +10,7 @@ Works on normalised sentences (lower case, no apostrophes, commas as their own t
 from __future__ import annotations
 
 from collections.abc import Iterable
+from itertools import pairwise
 
 from backcare import rx
 
@@ -28,7 +29,7 @@ PERSON = rx.compile(
     rf"\b(?:my|our) (?:little |baby |eldest |youngest |oldest |older |younger |big |best )?"
     rf"(?:{_KIN})s?\b"
     rf"|(?:^|(?<=, )|(?<=and )|(?<=but ))(?:the )?(?:wife|hubby|husband|missus|mrs|other half"
-    rf"|mum|mom|dad|nan|gran|grandad|grandma|son|daughter)\b"
+    rf"|mum|mom|dad|nan|gran|grandad|grandma|son|daughter)s?\b"
     rf"(?= (?:, )?(?:\d{{1,3}} (?:, )?)?(?:is|was|has|had|hasnt|got|keeps"
     rf"|says|said|cant|couldnt|fell|went|collapsed|blacked|fainted|slipped|tripped|hurt|hurts"
     rf"|pulled|did|bent|lifted|twisted|woke|feels|felt|seems|keeps)\b)"
@@ -45,6 +46,11 @@ COMPLAINT = rx.compile(
     r"|threw out|backache\w*|backpain|blacked out|passed out|collaps\w*|faint\w*|confused"
     r"|keeled over)\b"
 )
+_BARE_BACK = rx.compile(
+    r"(?:lower |upper |low |middle |mid )?(?:back|backs|spine|backache)"
+    r" (?:is |s |has |feels |been |gone |went |really |so |still |absolutely |totally )*"
+    r"(?:sore|aching|achy|stiff|killing|wrecked|agony|painful|hurting|tight|bad|screaming|locked)\b"
+)
 _CLAUSE = rx.compile(r" , | but | and then | because | so ")
 
 
@@ -54,7 +60,16 @@ def clauses(sentence_texts: Iterable[str]) -> list[str]:
 
 def writer_complains(sentence_texts: Iterable[str]) -> bool:
     """True when the writer describes a complaint of their own ("my back", "I hurt it")."""
-    for clause in clauses(sentence_texts):
+    texts = list(sentence_texts)
+    for before, here in pairwise(texts):
+        # "I leak when I sneeze. Backs sore from painting": a sentence with no subject goes on
+        # from the last person of the sentence before, here the writer
+        if _BARE_BACK.match(here) and not PERSON.search(here):
+            mine = [m.start() for m in FIRST_PERSON.finditer(before)]
+            theirs = [m.start() for m in PERSON.finditer(before)]
+            if mine and (not theirs or max(mine) > max(theirs)):
+                return True
+    for clause in clauses(texts):
         if MY_BODY.search(clause):
             return True
         for complaint in COMPLAINT.finditer(clause):
