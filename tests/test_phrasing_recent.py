@@ -310,3 +310,72 @@ def test_a_season_gives_a_duration_and_nae_denies() -> None:
     f = _finding("stiff every morning since last summer", "pain_duration_days")
     assert f is not None and f.value is not None and f.value >= 60
     assert _status("nae numbness in my legs", "limb_numbness") is Status.ABSENT
+
+
+# --- blind batch 9: dialect, decimal commas, what embeddings cannot see -------------------
+
+
+def test_dialect_words_are_read_as_standard_ones() -> None:
+    text = "Ma back's went. Am lyin on the kitchen flair an cannae get up at aw."
+    assert _status(text, "unable_to_move") in (Status.PRESENT, Status.UNKNOWN)
+
+
+def test_a_decimal_comma_is_a_decimal_point() -> None:
+    f = _finding("pain in the back since 3 days and I have 39,2 of temperature", "body_temperature")
+    assert f is not None and f.value == pytest.approx(39.2)
+    assert [s.text for s in sentences("3,4 days and 1,000 steps")] == [
+        "3 , 4 days and 1 , 000 steps"
+    ]
+
+
+def test_an_inability_is_not_undone_by_an_earlier_nothing() -> None:
+    text = "since my back went nothing happens down there, can't get an erection at all"
+    assert _status(text, "sexual_dysfunction") is Status.PRESENT
+
+
+def test_one_sciatic_leg_is_not_both_legs_even_to_the_second_opinion() -> None:
+    found = extract("Sciatica down my left leg for three weeks, the right is grand", KB).findings
+    both = found.get("bilateral_leg_symptoms")
+    assert both is None or both.status is Status.ABSENT
+    found = extract("the sciatica now goes down the other leg as well", KB).findings
+    assert found["bilateral_leg_symptoms"].status in (Status.PRESENT, Status.UNKNOWN)
+
+
+def test_stress_that_keeps_setting_off_spasms_is_a_consultation() -> None:
+    assert _level("Every time work gets stressful my back knots up in spasm") is (
+        Level.CONSULTATION
+    )
+    assert _level("Upper back spasm after a stressful day, nothing else") is Level.SELF_CARE
+
+
+def test_a_past_cancer_all_clear_still_counts_and_a_scare_does_not() -> None:
+    assert _status("had breast cancer years ago, all clear since", "cancer_history") is (
+        Status.PRESENT
+    )
+    assert _status("had a cancer scare but the biopsy came back benign", "cancer_history") is (
+        Status.ABSENT
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("tight band round my ribs and I'm sweating", "chest_pain"),
+        ("his mouth went down on one side at tea", "facial_droop"),
+        ("left arm & left leg went numb twenty minutes ago", "one_sided_symptoms"),
+        ("twice I haven't made it to the loo for number twos", "bowel_control_loss"),
+        ("felt like someone tore something inside my back", "tearing_pain"),
+        ("he's still lying there and it hurts too much to move", "unable_to_move"),
+        ("I wake every time I turn over because of my back", "night_pain"),
+        ("on rivaroxaban and a sudden really bad pain in my back", "severe_pain"),
+    ],
+)
+def test_batch_nine_lay_wording_is_read(text: str, finding: str) -> None:
+    assert _status(text, finding) in (Status.PRESENT, Status.UNKNOWN)
+
+
+def test_a_drink_dribbling_is_not_urine() -> None:
+    assert _status("his tea dribbled out of his mouth", "urinary_retention") in (
+        None,
+        Status.ABSENT,
+    )

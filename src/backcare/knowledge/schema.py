@@ -113,13 +113,22 @@ class Finding(Cited):
     # a past mention whose sentence dates it within this many days stays present, an older
     # date makes it absent, and no date leaves it uncertain (asked about).
     recent_days: int | None = Field(default=None, gt=0)
+    # Words a clause needs before the semantic second opinion may suggest this finding: what
+    # defines it that a sentence embedding cannot see ("both" legs, not one).
+    semantic_requires: tuple[str, ...] = ()
     implies: tuple[Implication, ...] = ()
 
     @model_validator(mode="after")
     def _numbers_have_a_range(self) -> Finding:
         if self.answer == "number" and self.value is None:
             raise ValueError(f"finding {self.id}: a number answer needs `value`")
-        for pattern in (*self.patterns, *self.value_patterns, *self.mentions, *self.ruled_out_by):
+        for pattern in (
+            *self.patterns,
+            *self.value_patterns,
+            *self.mentions,
+            *self.ruled_out_by,
+            *self.semantic_requires,
+        ):
             try:
                 re.compile(pattern)
             except re.error as exc:
@@ -321,6 +330,8 @@ class Spelling(Model):
 
     targets: tuple[str, ...] = ()
     keep: tuple[str, ...] = ()
+    # Dialect and text-speak words read as their standard form ("cannae" -> "cant").
+    aliases: dict[str, str] = Field(default_factory=dict)
 
 
 class Screen(Cited):

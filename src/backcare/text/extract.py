@@ -44,6 +44,11 @@ CONTEXT_WORDS = {
     "recent": "in the past, but recent enough to count",
     "undated": "in the past, and when is not said",
 }
+# Words that make a finding of a lost function ("cant get an erection", "couldnt stand up"): an
+# earlier negation does not undo it.
+_INABILITY = rx.compile(
+    r"\b(?:cant|cannot|can not|couldnt|could not|unable|not able|wont|wouldnt|doesnt|didnt)\b"
+)
 RULED_OUT_WORDS = 8  # how many words either side of a mention its ruling-out words may sit
 
 
@@ -147,6 +152,7 @@ def _compile(kb: Knowledge) -> _Compiled:
         for typo in _edits(target):
             if typo not in keep and typo not in targets and typo not in words:
                 spelling.setdefault(typo, target)
+    spelling.update(kb.base.spelling.aliases)
     return _Compiled(
         findings=tuple(fps),
         cues=tuple(cues),
@@ -312,8 +318,9 @@ def _semantic_mentions(
             oa, ob = sentence.original_span(a, b)
             if any(m.finding in relevant and m.start < ob and oa < m.end for m in found):
                 explained.add((i, a, b))
-    ops = semantic.opinions([s.text for s in fixed], allowed, skip=explained)
-    ops.extend(_second_parts(fixed, explained, found, relevant, allowed))
+    requires = kb.derived(_semantic_requires)
+    ops = semantic.opinions([s.text for s in fixed], allowed, skip=explained, requires=requires)
+    ops.extend(_second_parts(fixed, explained, found, relevant, allowed, requires))
     out: list[Mention] = []
     for op in ops:
         sentence = fixed[op.sentence]
@@ -337,6 +344,15 @@ def _semantic_mentions(
         out.append(Mention(op.finding, Status.UNKNOWN, original[a:b], a, b, None,
                            f"reads like “{op.example}”"))  # fmt: skip
     return out
+
+
+def _semantic_requires(kb: Knowledge) -> dict[str, re.Pattern[str]]:
+    """Per finding, the words a clause needs before the second opinion may suggest it."""
+    return {
+        f.id: rx.compile("|".join(f"(?:{p})" for p in f.semantic_requires), re.IGNORECASE)
+        for f in kb.base.findings
+        if f.semantic_requires
+    }
 
 
 def _urgent_findings(kb: Knowledge) -> frozenset[str]:
@@ -374,6 +390,7 @@ def _second_parts(
     found: list[Mention],
     relevant: frozenset[str],
     allowed: set[str],
+    requires: dict[str, re.Pattern[str]],
 ) -> list[Opinion]:
     """Opinions on the other half of an explained clause joined by "and": "shes burning up and
     doesnt know what day it is" has a fever read, and a confusion nothing read. The half is
@@ -409,7 +426,7 @@ def _second_parts(
             start, before = (a + part.end() if part else b), here
     out: list[Opinion] = []
     for j, text in enumerate(texts):
-        for op in semantic.opinions([text], allowed - excluded[j]):
+        for op in semantic.opinions([text], allowed - excluded[j], requires=requires):
             i, start, end = where[j]
             out.append(replace(op, sentence=i, start=start, end=end))
     return out
@@ -587,6 +604,8 @@ def _context(
             limit = _scope_start(c_start, s, cue.kind, terms, cue.reach, end)
             if start >= limit:
                 kinds.add(cue.kind)
+    if _INABILITY.search(s[start:end]):
+        own_negation = True  # "nothing happens, cant get an erection": the words deny a function
     if own_negation:
         # A finding worded as a negation ("no position helps", "it doesnt ease") is not undone
         # by an earlier one: in lay text a double negative is emphasis ("lying down doesnt

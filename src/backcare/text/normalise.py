@@ -66,6 +66,8 @@ def sentences(text: str) -> list[Sentence]:
             emit(ch, i)
         elif ch in _SENTENCE_END:
             flush()
+        elif ch == "," and _decimal_comma(text, i):
+            emit(".", i)  # "38,5" of temperature is 38.5
         elif ch == ",":
             emit(" ", i)
             emit(",", i)
@@ -80,6 +82,20 @@ def sentences(text: str) -> list[Sentence]:
             emit(" ", i)
     flush()
     return out
+
+
+def _decimal_comma(text: str, i: int) -> bool:
+    """A comma with exactly two digits before it and one after: a decimal comma ("38,5" of
+    temperature), not a list ("3,4 days") nor a thousands separator ("1,000")."""
+    before = text[max(0, i - 3) : i]
+    after = text[i + 1 : i + 3]
+    return (
+        len(before) >= 2
+        and before[-2:].isdigit()
+        and (len(before) < 3 or not before[0].isdigit())
+        and after[:1].isdigit()
+        and not after[1:2].isdigit()
+    )
 
 
 def _fold(ch: str) -> str:

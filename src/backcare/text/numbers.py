@@ -20,7 +20,7 @@ DAYS = {
 SINCE = {
     "today": 0, "this morning": 0, "yesterday": 1, "last night": 1, "the weekend": 3,
     "monday": 4, "tuesday": 4, "wednesday": 4, "thursday": 4, "friday": 4, "saturday": 4,
-    "sunday": 4, "last week": 7, "last month": 30, "christmas": 30,
+    "sunday": 4, "last week": 7, "last month": 30,
 }  # fmt: skip
 
 
@@ -45,6 +45,11 @@ def to_unit(finding_id: str, number: float | None, unit: str | None) -> float | 
             return float(SINCE[u])
         if u.split(" ")[-1] in _SEASON_START:
             return _since_season(u.split(" ")[-1])
+        if u.split(" ")[-1] in ("christmas", "xmas", "easter"):
+            # the last one before today: christmas in january is a month ago, in june six
+            start = 12 if u.endswith("mas") else 4
+            months = (date.today().month - start) % 12
+            return float(max(months, 1) * 30)
         if number is None:
             return float(DAYS.get(u, 0)) if u in DAYS else None
         return number * DAYS.get(u, 1)

@@ -13,6 +13,8 @@ others, the ordinary phrasings as negatives), never on test cases.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -203,9 +205,11 @@ def opinions(
     skip: set[tuple[int, int, int]] | None = None,
     threshold: float | None = None,
     margin: float | None = None,
+    requires: Mapping[str, re.Pattern[str]] | None = None,
 ) -> list[Opinion]:
     """Red flags (among `allowed`) that clauses of the normalised sentences read like, one at
-    most a clause; clauses in `skip` (sentence, start, end) are left alone."""
+    most a clause; clauses in `skip` (sentence, start, end) are left alone. A finding listed in
+    `requires` is suggested only for a clause its pattern matches."""
     from backcare.text import vectors
 
     threshold = THRESHOLD if threshold is None else threshold
@@ -226,7 +230,8 @@ def opinions(
         # One opinion a clause: the red flag it reads most like, if it reads enough like it.
         ranked = sorted(
             ((score, lead, best, fid) for fid, (score, lead, best) in scores[row].items()
-             if fid in allowed),
+             if fid in allowed
+             and (not requires or fid not in requires or requires[fid].search(texts[row]))),
             reverse=True,
         )  # fmt: skip
         if ranked and ranked[0][0] >= threshold and ranked[0][1] >= margin:
