@@ -379,3 +379,41 @@ def test_a_drink_dribbling_is_not_urine() -> None:
         None,
         Status.ABSENT,
     )
+
+
+# --- blind batch 10: the emergencies it read as self-care, and clinical wording ------------
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("a week after my hip op I get out of breath just sitting here", "breathlessness"),
+        ("when I stand I go all swimmy and have to sit down before I drop", "faintness"),
+        ("dad's been sat on the toilet since six and we can't shift him", "unable_to_move"),
+        ("since the back pain my erection is not possible", "sexual_dysfunction"),
+        ("her legs have gone a funny marbly colour", "mottled_skin"),
+        ("an ache between the blades and I'm clammy", "interscapular_pain"),
+        ("new perineal hypoaesthesia this morning", "saddle_numbness"),
+        ("bilateral buttock paraesthesia since yesterday", "bilateral_leg_symptoms"),
+        ("first it was once a week, now it's every day", "neuro_progressive"),
+        ("thoracic pain, unremitting and unrelated to position", "constant_rest_pain"),
+        ("it was 3/10 yesterday and 6/10 today", "worsening"),
+    ],
+)
+def test_batch_ten_wording_is_read(text: str, finding: str) -> None:
+    assert _status(text, finding) in (Status.PRESENT, Status.UNKNOWN)
+
+
+def test_a_past_cancer_with_new_tingling_is_an_emergency() -> None:
+    assert _level("breast cancer in 2018. New back ache and a tingly right calf") is (
+        Level.EMERGENCY
+    )
+
+
+def test_weak_at_the_knees_over_a_crush_and_a_dark_yellow_wee_are_nothing() -> None:
+    assert _level("my crush walked past and I went weak at the knees lol, back sore from PE") is (
+        Level.SELF_CARE
+    )
+    found = extract("my wee is dark yellow because I don't drink enough, back aches", KB)
+    blood = found.findings.get("blood_in_urine")
+    assert blood is None or blood.status is Status.ABSENT
