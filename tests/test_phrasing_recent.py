@@ -417,3 +417,20 @@ def test_weak_at_the_knees_over_a_crush_and_a_dark_yellow_wee_are_nothing() -> N
     found = extract("my wee is dark yellow because I don't drink enough, back aches", KB)
     blood = found.findings.get("blood_in_urine")
     assert blood is None or blood.status is Status.ABSENT
+
+
+def test_being_told_by_a_doctor_is_a_report_but_reading_online_is_not() -> None:
+    assert _status("I was told at my scan that my aorta is enlarged", "known_aneurysm") is (
+        Status.PRESENT
+    )
+    assert _status(
+        "I read online that an aortic aneurysm can cause back pain", "known_aneurysm"
+    ) in (
+        None,
+        Status.ABSENT,
+    )
+
+
+def test_a_constricting_feeling_behind_the_breastbone_is_chest_pain() -> None:
+    text = "a heavy, constricting feeling behind the breastbone going into my left jaw"
+    assert _status(text, "chest_pain") is Status.PRESENT
