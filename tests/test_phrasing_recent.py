@@ -434,3 +434,62 @@ def test_being_told_by_a_doctor_is_a_report_but_reading_online_is_not() -> None:
 def test_a_constricting_feeling_behind_the_breastbone_is_chest_pain() -> None:
     text = "a heavy, constricting feeling behind the breastbone going into my left jaw"
     assert _status(text, "chest_pain") is Status.PRESENT
+
+
+# --- blind batch 11 -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("only a trickle comes out and I still feel full after", "urinary_retention"),
+        ("wiping feels like wiping someone else's bottom, all rubbery", "saddle_numbness"),
+        ("lifting the crate I felt a bolt of pain across my back", "sudden_onset"),
+        ("she's weeing herself since the back went", "bladder_control_loss"),
+        ("my left leg keeps falling down under me", "leg_giving_way"),
+        ("down 10 lbs since summer without trying", "unexplained_weight_loss"),
+        ("in remission from lymphoma for years", "cancer_history"),
+        ("pain in the middle of the shoulders blades", "interscapular_pain"),
+        ("the sweat is cold and I feel sick", "sweating"),
+        ("thoracic pain, non-mechanical", "constant_rest_pain"),
+        ("an ache in one buttock and down the back of my thigh", "radiating_leg_pain"),
+    ],
+)
+def test_batch_eleven_wording_is_read(text: str, finding: str) -> None:
+    assert _status(text, finding) in (Status.PRESENT, Status.UNKNOWN)
+
+
+def test_one_leg_then_the_other_is_both_legs_across_a_long_sentence() -> None:
+    text = (
+        "My right leg gave way on Monday, annoying but fine, I managed, but since lunch "
+        "the left one has started doing it too"
+    )
+    assert _status(text, "bilateral_leg_symptoms") is Status.PRESENT
+
+
+def test_hasnt_gone_is_still_there() -> None:
+    text = "coughed and felt a sudden sharp pain in my back that hasn't gone"
+    assert _status(text, "sudden_onset") is Status.PRESENT
+
+
+def test_a_blood_thinner_taken_now_for_an_old_clot_is_current() -> None:
+    assert _status("I take apixaban for a clot I had two years ago", "blood_thinners") is (
+        Status.PRESENT
+    )
+    assert _status(
+        "I was on prednisolone tablets for a month three years ago", "long_term_steroids"
+    ) is (Status.ABSENT)
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("cabin fever after a week indoors, back sore from shovelling", "fever"),
+        ("nearly wet myself laughing and my back twinged", "bladder_control_loss"),
+        ("the deckchair collapsed under me, back sore", "faintness"),
+        ("carried an oak chest up the stairs, back aches", "chest_pain"),
+        ("sat cross-legged and my foot went numb, gone in a minute", "limb_numbness"),
+    ],
+)
+def test_batch_eleven_traps_are_not_the_finding(text: str, finding: str) -> None:
+    assert _status(text, finding) in (None, Status.ABSENT)

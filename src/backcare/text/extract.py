@@ -224,12 +224,14 @@ def extract(text: str, kb: Knowledge, use_semantic: bool | None = None) -> Extra
 
 
 _ANSWER = rx.compile(
+    r"(?:(?:absolutely|totally|perfectly|completely|all) )?"
     r"(?:no|nope|none|nothing|normal|fine|ok|okay|good|all good|clear|same|never|not really"
     r"|negative|nah|nae|yes|yep|yeah|a bit|sometimes)\b"
 )
-
-
-_DENYING = rx.compile(r"(?:no|nope|none|nothing|never|not really|negative|nah|nae)\b")
+_DENYING = rx.compile(
+    r"(?:(?:absolutely|totally|definitely|certainly) )?"
+    r"(?:no|nope|none|nothing|never|not really|negative|nah|nae)\b"
+)
 
 
 def _answered(found: list[Sentence], text: str) -> list[Sentence]:
@@ -589,9 +591,14 @@ def _context(
                 # starts before it ("no problem with toilet") is not the finding's own wording.
                 if cue.direction != "backward":
                     kinds.add("negated")
-            elif cue.kind == "negated" and cue.direction == "backward":
+            elif (
+                cue.kind == "negated"
+                and cue.direction == "backward"
+                and len(s[start:end].split()) <= 10
+            ):
                 # a reassurance inside the words: "numbness anywhere and I can feel everything
-                # down below" denies, it is not the finding's own wording
+                # down below" denies, it is not the finding's own wording (in a short span: a
+                # long one holds several clauses, "gave way, annoying but fine, ... the other")
                 kinds.add("negated")
             elif cue.kind == "negated":
                 own_negation = True
