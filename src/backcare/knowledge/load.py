@@ -6,6 +6,7 @@ hash, so the CLI starts fast). `load_knowledge()` returns an indexed, immutable 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
@@ -376,4 +377,6 @@ def _prune(kept: Path) -> None:
     """Remove the cached knowledge bases of earlier contents: only the current one is read."""
     for old in kept.parent.glob("kb-*.pickle"):
         if old != kept:
-            old.unlink(missing_ok=True)
+            # another process's file, or a read-only directory: harmless
+            with contextlib.suppress(OSError):
+                old.unlink(missing_ok=True)

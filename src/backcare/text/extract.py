@@ -234,6 +234,10 @@ _DENYING = rx.compile(
 )
 
 
+# "Bladder control? None." names a function: a bare "no" to it is a loss, not a denial
+_FUNCTION = rx.compile(r"\b(?:control|feeling|sensation|strength|power|grip|able|can|cant)\b")
+
+
 def _answered(found: list[Sentence], text: str) -> list[Sentence]:
     """Join a short question to its answer: "Bladder? Normal." reads as "bladder normal", so
     the answer denies or confirms the word it answers instead of leaving it on its own."""
@@ -247,8 +251,8 @@ def _answered(found: list[Sentence], text: str) -> list[Sentence]:
             asked
             and i + 1 < len(found)
             and len(here.text.split()) <= 3
-            and len(found[i + 1].text.split()) <= 5
-            and _ANSWER.match(found[i + 1].text)
+            and _ANSWER.fullmatch(found[i + 1].text)
+            and not (_DENYING.fullmatch(found[i + 1].text) and _FUNCTION.search(here.text))
         ):
             nxt = found[i + 1]
             if _DENYING.match(nxt.text):  # "numbness? no." reads "no numbness"
@@ -553,7 +557,9 @@ def _mention(
         status, context = Status.UNKNOWN, CONTEXT_WORDS["uncertain"]
     elif kinds == {"historical"} and fp.recent_days is not None:
         # "stopped injecting four months ago" still counts; "clean for six years" does not
-        ago = days_ago(sentence.text)
+        text = sentence.text
+        lo, hi = text.rfind(" , ", 0, start), text.find(" , ", end)
+        ago = days_ago(text[lo + 1 if lo >= 0 else 0 : hi if hi >= 0 else len(text)])
         if ago is None:
             status, context = Status.UNKNOWN, CONTEXT_WORDS["undated"]
         elif ago <= fp.recent_days:
@@ -591,15 +597,6 @@ def _context(
                 # starts before it ("no problem with toilet") is not the finding's own wording.
                 if cue.direction != "backward":
                     kinds.add("negated")
-            elif (
-                cue.kind == "negated"
-                and cue.direction == "backward"
-                and len(s[start:end].split()) <= 10
-            ):
-                # a reassurance inside the words: "numbness anywhere and I can feel everything
-                # down below" denies, it is not the finding's own wording (in a short span: a
-                # long one holds several clauses, "gave way, annoying but fine, ... the other")
-                kinds.add("negated")
             elif cue.kind == "negated":
                 own_negation = True
             continue

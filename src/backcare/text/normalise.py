@@ -28,9 +28,9 @@ class Sentence:
         """The (start, end) in the original text of normalised characters start..end."""
         if not self.origin or start >= end:
             return (0, 0)
-        first, last = self.origin[start], self.origin[max(start, end - 1)]
         # an answer put before its question ("numbness? no." -> "no numbness") runs backwards
-        return (min(first, last), max(first, last) + 1)
+        span = self.origin[start : max(start + 1, end)]
+        return (min(span), max(span) + 1)
 
 
 def sentences(text: str) -> list[Sentence]:

@@ -48,7 +48,10 @@ def to_unit(finding_id: str, number: float | None, unit: str | None) -> float | 
         if u.split(" ")[-1] in ("christmas", "xmas", "easter"):
             # the last one before today: christmas in january is a month ago, in june six
             start = 12 if u.endswith("mas") else 4
-            months = (date.today().month - start) % 12
+            today = date.today()
+            months = (today.month - start) % 12
+            if months == 0 and today.day < 25:
+                months = 12  # before this year's: last year's
             return float(max(months, 1) * 30)
         if number is None:
             return float(DAYS.get(u, 0)) if u in DAYS else None

@@ -47,6 +47,13 @@ _FRAMING = rx.compile(
     r"|not keen on|avoids?) (?:taking |swallowing )?"
     r"(?:tablets|pills|medicines?|medication|painkillers|drugs)\b"
 )
+FRAMING_WORDS = 7  # a longer clause says more than its framing
+
+
+def _framing(clause: str) -> bool:
+    return bool(_FRAMING.search(clause)) and len(clause.split()) <= FRAMING_WORDS
+
+
 _SPLIT = rx.compile(r" , | but | however | although | though | so | and then | because ")
 
 
@@ -216,7 +223,7 @@ def opinions(
     margin = MARGIN if margin is None else margin
     spans = [
         (i, a, b) for i, s in enumerate(sentences) for a, b in clauses(s)
-        if (not skip or (i, a, b) not in skip) and not _FRAMING.search(s[a:b])
+        if (not skip or (i, a, b) not in skip) and not _framing(s[a:b])
     ]  # fmt: skip
     if not spans:
         return []
