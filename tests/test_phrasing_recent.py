@@ -508,3 +508,8 @@ def test_a_blood_thinner_taken_now_for_an_old_clot_is_current() -> None:
 )
 def test_batch_eleven_traps_are_not_the_finding(text: str, finding: str) -> None:
     assert _status(text, finding) in (None, Status.ABSENT)
+
+
+def test_a_carer_naming_weakness_describes_the_patient() -> None:
+    # review: weakness was not a complaint word, so the dad's red flags read as someone else's
+    assert _level("asking for my dad, he has cancer and his legs are weak") is Level.EMERGENCY

@@ -44,7 +44,7 @@ COMPLAINT = rx.compile(
     r"\b(?:back|spine|pain\w*|spasm\w*|hurt\w*|sore|ache\w*|aching|agony|numb\w*|stiff\w*"
     r"|injur\w*|pulled|sciatica|twinge\w*|seized|cramp\w*|fell|fallen|slipped|tweaked|put out"
     r"|threw out|backache\w*|backpain|blacked out|passed out|collaps\w*|faint\w*|confused"
-    r"|keeled over)\b"
+    r"|keeled over|weak\w*|tingl\w*|incontinen\w*|wetting|soiling|cant walk|cant feel)\b"
 )
 _BARE_BACK = rx.compile(
     r"(?:lower |upper |low |middle |mid )?(?:back|backs|spine|backache)"
