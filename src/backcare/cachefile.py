@@ -8,7 +8,9 @@ that cannot be written only costs time next start (False, and nothing left behin
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -29,3 +31,13 @@ def write_private(path: Path, write: Callable[[IO[bytes]], object]) -> bool:
     except OSError:
         tmp.unlink(missing_ok=True)
         return False
+
+
+def prune_siblings(kept: Path, stale: re.Pattern[str]) -> None:
+    """Remove the files beside `kept` whose names `stale` matches: the same cache for older
+    contents. One that cannot be removed (another process's, a read-only directory) stays."""
+    with contextlib.suppress(OSError):
+        for old in kept.parent.iterdir():
+            if old != kept and stale.fullmatch(old.name):
+                with contextlib.suppress(OSError):
+                    old.unlink(missing_ok=True)

@@ -6,7 +6,6 @@ hash, so the CLI starts fast). `load_knowledge()` returns an indexed, immutable 
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
 import pickle
@@ -366,17 +365,9 @@ def load_knowledge() -> Knowledge:
             pass
     base = parse(texts)
     if path is not None:  # a read-only cache directory only costs start-up time
-        from backcare.cachefile import write_private
+        from backcare.cachefile import prune_siblings, write_private
 
         if write_private(path, lambda fh: pickle.dump(base, fh, protocol=pickle.HIGHEST_PROTOCOL)):
-            _prune(path)
+            # only the current contents are ever read: the pickles of earlier ones go
+            prune_siblings(path, re.compile(r"kb-[0-9a-f]{24}\.pickle"))
     return Knowledge.build(base, digest)
-
-
-def _prune(kept: Path) -> None:
-    """Remove the cached knowledge bases of earlier contents: only the current one is read."""
-    for old in kept.parent.glob("kb-*.pickle"):
-        if old != kept:
-            # another process's file, or a read-only directory: harmless
-            with contextlib.suppress(OSError):
-                old.unlink(missing_ok=True)

@@ -43,16 +43,11 @@ def to_unit(finding_id: str, number: float | None, unit: str | None) -> float | 
     if finding_id == "pain_duration_days":
         if u in SINCE:
             return float(SINCE[u])
-        if u.split(" ")[-1] in _SEASON_START:
-            return _since_season(u.split(" ")[-1])
-        if u.split(" ")[-1] in ("christmas", "xmas", "easter"):
-            # the last one before today: christmas in january is a month ago, in june six
-            start = 12 if u.endswith("mas") else 4
-            today = date.today()
-            months = (today.month - start) % 12
-            if months == 0 and today.day < 25:
-                months = 12  # before this year's: last year's
-            return float(max(months, 1) * 30)
+        last = u.split(" ")[-1]
+        if last in _SEASON_START:  # "since last spring": not the spring now under way
+            return _days_since(_SEASON_START[last], 1, skip_months=2)
+        if last in _HOLIDAY:  # christmas in january is a month ago, in june six
+            return _days_since(*_HOLIDAY[last])
         if number is None:
             return float(DAYS.get(u, 0)) if u in DAYS else None
         return number * DAYS.get(u, 1)
@@ -108,9 +103,14 @@ def days_ago(sentence: str) -> float | None:
 
 
 _SEASON_START = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}
+_HOLIDAY = {"christmas": (12, 25), "xmas": (12, 25), "easter": (4, 25)}
 
 
-def _since_season(season: str) -> float:
-    """Days since the last start of a season ("since last spring" in November: about 240)."""
-    months = (date.today().month - _SEASON_START[season]) % 12
-    return float((months if months >= 2 else months + 12) * 30)
+def _days_since(month: int, day: int, skip_months: int = 0) -> float:
+    """Days, in whole months of 30, since the last `day` of `month` before today ("since last
+    spring" in November: about 240). Fewer than `skip_months` months means the year before's."""
+    today = date.today()
+    months = (today.month - month) % 12
+    if (months == 0 and today.day < day) or months < skip_months:
+        months += 12
+    return float(max(months, 1) * 30)

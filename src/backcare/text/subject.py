@@ -64,23 +64,24 @@ def writer_complains(sentence_texts: Iterable[str]) -> bool:
     for before, here in pairwise(texts):
         # "I leak when I sneeze. Backs sore from painting": a sentence with no subject goes on
         # from the last person of the sentence before, here the writer
-        if _BARE_BACK.match(here) and not PERSON.search(here):
-            mine = [m.start() for m in FIRST_PERSON.finditer(before)]
-            theirs = [m.start() for m in PERSON.finditer(before)]
-            if mine and (not theirs or max(mine) > max(theirs)):
-                return True
+        if _BARE_BACK.match(here) and not PERSON.search(here) and _writer_last(before):
+            return True
     for clause in clauses(texts):
         if MY_BODY.search(clause):
             return True
         for complaint in COMPLAINT.finditer(clause):
             # Whose complaint: the nearest person word before it ("mine's stiff from helping
             # him" is the writer's; "worried about my dad, his back hurts" is not).
-            before = clause[: complaint.start()]
-            mine = [m.start() for m in FIRST_PERSON.finditer(before)]
-            theirs = [m.start() for m in PERSON.finditer(before)]
-            if mine and (not theirs or max(mine) > max(theirs)):
+            if _writer_last(clause[: complaint.start()]):
                 return True
     return False
+
+
+def _writer_last(text: str) -> bool:
+    """Whether the last person named in `text` is the writer (I, me) rather than another."""
+    mine = [m.start() for m in FIRST_PERSON.finditer(text)]
+    theirs = [m.start() for m in PERSON.finditer(text)]
+    return bool(mine) and (not theirs or max(mine) > max(theirs))
 
 
 def about_someone_else(sentence_texts: list[str]) -> bool:

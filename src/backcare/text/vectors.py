@@ -229,10 +229,7 @@ def _read(path: Path, rows: int) -> Matrix | None:
 def _write(path: Path, matrix: Matrix, stale: re.Pattern[str]) -> None:
     import numpy as np
 
-    from backcare.cachefile import write_private
+    from backcare.cachefile import prune_siblings, write_private
 
-    if not write_private(path, lambda fh: np.save(fh, matrix, allow_pickle=False)):
-        return
-    for old in path.parent.iterdir():
-        if old != path and stale.fullmatch(old.name):
-            old.unlink(missing_ok=True)  # the same name's matrix for older texts or model
+    if write_private(path, lambda fh: np.save(fh, matrix, allow_pickle=False)):
+        prune_siblings(path, stale)  # the same name's matrix for older texts or model
