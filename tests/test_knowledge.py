@@ -95,6 +95,16 @@ def _copy(tmp_path: Path) -> Path:
     return target
 
 
+def test_an_unknown_macro_is_an_error_not_a_pattern_that_never_matches(tmp_path: Path) -> None:
+    target = _copy(tmp_path)
+    findings = target / "findings.yaml"
+    text = findings.read_text()
+    assert "{G5}" in text
+    findings.write_text(text.replace("{G5}", "{G9}", 1))
+    with pytest.raises(KnowledgeError, match=r"unknown macro \{G9\}"):
+        load_from(target)
+
+
 def test_broken_reference_is_reported(tmp_path: Path) -> None:
     target = _copy(tmp_path)
     rules = target / "rules.yaml"
@@ -137,8 +147,9 @@ def test_bad_yaml_is_a_clear_error(tmp_path: Path) -> None:
         load_from(target)
 
 
-def test_the_disk_cache_key_follows_the_schema_and_the_version(
-    monkeypatch: pytest.MonkeyPatch,
+@pytest.mark.parametrize("module", ["schema.py", "plain.py", "load.py", "findings.py"])
+def test_the_disk_cache_key_follows_the_code_that_builds_it(
+    monkeypatch: pytest.MonkeyPatch, module: str
 ) -> None:
     from backcare.knowledge import load
 
@@ -148,10 +159,10 @@ def test_the_disk_cache_key_follows_the_schema_and_the_version(
 
     def edited(self: load.Path) -> bytes:
         data = real(self)
-        return data + b"\n# changed" if self.name == "schema.py" else data
+        return data + b"\n# changed" if self.name == module else data
 
     monkeypatch.setattr(load.Path, "read_bytes", edited)
-    assert load._digest(texts) != before  # a schema edit invalidates the pickled cache
+    assert load._digest(texts) != before  # a code edit invalidates the pickled cache
 
 
 def test_writing_the_disk_cache_removes_older_knowledge_bases(

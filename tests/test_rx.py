@@ -3,7 +3,7 @@ damaged cache costs time, never correctness."""
 
 from __future__ import annotations
 
-import json
+import marshal
 import re
 from pathlib import Path
 
@@ -63,11 +63,11 @@ def test_patterns_from_the_cache_match_as_re_does(fresh_cache: Path) -> None:
 def test_a_damaged_cache_is_ignored(fresh_cache: Path) -> None:
     fresh_cache.parent.mkdir(parents=True, exist_ok=True)
     key = f"{int(re.IGNORECASE)}:\\bnumb\\b"
-    # A wrong code for a known key, and a file that is not even JSON, both fall back to re.
-    fresh_cache.write_text(json.dumps({key: [2, [1, 2, 3], 0, {}]}))
+    # A wrong code for a known key, and a file that is not even marshal data, both fall back.
+    fresh_cache.write_bytes(marshal.dumps({key: [2, [1, 2, 3], 0, {}]}))
     assert rx.compile(r"\bnumb\b", re.IGNORECASE).search("gone NUMB") is not None
     rx._codes = None
-    fresh_cache.write_text("not json")
+    fresh_cache.write_text("not marshal data")
     assert rx.compile(r"\bnumb\b", re.IGNORECASE).search("numb") is not None
 
 

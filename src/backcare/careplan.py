@@ -8,13 +8,17 @@ at consultation_24h it adds comfort measures until the person is seen.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from backcare.conditions import MemoByFindings, Predicate, compile_conditions
 from backcare.findings import Citation, FindingSet, Level
 from backcare.knowledge.load import Knowledge
-from backcare.knowledge.schema import PlanItem, Schedule, Treatment, citations
+from backcare.knowledge.plain import citations
 from backcare.recovery import RecoveryEstimate
 from backcare.triage import Disposition
+
+if TYPE_CHECKING:
+    from backcare.knowledge.schema import PlanItem, Schedule, Treatment
 
 MEDICINES = ("nsaid", "paracetamol", "muscle_relaxant")
 SELF_CARE_PHASES = ("first_48h", "following_weeks", "prevention")

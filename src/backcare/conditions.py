@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from functools import lru_cache
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from backcare.findings import FindingSet, Status
-from backcare.knowledge.schema import Condition
+
+if TYPE_CHECKING:
+    from backcare.knowledge.schema import Condition
 
 T = TypeVar("T")
 

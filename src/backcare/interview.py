@@ -16,14 +16,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from backcare.conditions import holds
 from backcare.derive import with_implications
 from backcare.findings import Finding, FindingSet, Level, Status
 from backcare.knowledge.load import Knowledge
-from backcare.knowledge.schema import Rule
-from backcare.knowledge.schema import Screen as ScreenDef
 from backcare.triage import Disposition, triage
+
+if TYPE_CHECKING:
+    from backcare.knowledge.schema import Rule
+    from backcare.knowledge.schema import Screen as ScreenDef
 
 NOT_UNDERSTOOD = "unclear_description"  # the screens replace this text-only finding
 

@@ -18,7 +18,7 @@ from statistics import median
 
 from backcare.findings import Citation, Level
 from backcare.knowledge.load import Knowledge
-from backcare.knowledge.schema import citations
+from backcare.knowledge.plain import citations
 from backcare.recovery import RecoveryEstimate
 
 MEANINGFUL_POINTS = 2.0  # Ostelo 2008: 2 points or 30% on a 0-10 scale

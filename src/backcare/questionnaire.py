@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from backcare.derive import with_implications
 from backcare.errors import InputError
 from backcare.findings import Finding, FindingSet, Status
 from backcare.knowledge.load import Knowledge
-from backcare.knowledge.schema import Finding as FindingDef
+
+if TYPE_CHECKING:
+    from backcare.knowledge.schema import Finding as FindingDef
 
 GROUP_ORDER = (
     "ambulance", "ambulance_detail", "emergency", "emergency_detail", "urgent", "urgent_detail",

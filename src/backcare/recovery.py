@@ -11,11 +11,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from backcare.conditions import Predicate, compile_conditions
 from backcare.findings import Citation, FindingSet
 from backcare.knowledge.load import Knowledge
-from backcare.knowledge.schema import RecoveryCourse, RecoveryFactor, citations
+from backcare.knowledge.plain import citations
+
+if TYPE_CHECKING:
+    from backcare.knowledge.schema import RecoveryCourse, RecoveryFactor
 
 RESIDUAL_AT_END = 0.2  # share of the starting pain left at the end of the expected range
 DEFAULT_PAIN = 5.0

@@ -2,19 +2,22 @@
 
 The knowledge base holds several hundred patterns; `re.compile` parses each and builds its
 matcher code every time a process starts, which was two thirds of a cold `backcare triage`
-(0.4 s of 0.6 s without the model). The matcher code is plain integers, so it is kept in a JSON
-file in the user's cache directory, keyed by the Python version and the regex engine's magic
-number, and handed straight to the engine next time (3 ms for 425 patterns).
+(0.4 s of 0.6 s without the model). The matcher code is plain integers, so it is kept in a file
+of the user's cache directory, keyed by the Python version and the regex engine's magic number,
+and handed straight to the engine next time (3 ms for 425 patterns). The file is written with
+`marshal` (dicts, lists, ints and strings), which reads 800 patterns' code in 8 ms where JSON
+took 40.
 
 Safety: the cache only saves time. Anything unexpected (another Python, a corrupt or edited
 file, an engine that refuses the code) falls back to `re.compile`; `BACKCARE_NO_CACHE=1` turns
-the file off. The file holds no code to run, only the numbers the engine would compute anyway.
+the file off. The file holds no code to run, only the numbers the engine would compute anyway:
+a file that is not a dict is ignored, and the engine checks each code it is given.
 """
 
 from __future__ import annotations
 
 import atexit
-import json
+import marshal
 import os
 import re
 import sys
@@ -38,10 +41,10 @@ _dirty = False
 def _path() -> Path | None:
     if _sre is None or os.environ.get("BACKCARE_NO_CACHE"):
         return None
-    from platformdirs import user_cache_dir
-
     version = f"{sys.implementation.name}{sys.version_info[0]}.{sys.version_info[1]}"
-    return Path(user_cache_dir("backcare")) / f"regex-{version}-{_sre.MAGIC}.json"
+    from backcare.cachefile import cache_dir
+
+    return cache_dir() / f"regex-{version}-{_sre.MAGIC}.marshal"
 
 
 def _load() -> dict[str, list[Any]]:
@@ -51,10 +54,10 @@ def _load() -> dict[str, list[Any]]:
         path = _path()
         if path is not None and path.is_file():
             try:
-                data = json.loads(path.read_text(encoding="utf-8"))
+                data = marshal.loads(path.read_bytes())
                 if isinstance(data, dict):
                     _codes = data
-            except (OSError, ValueError):
+            except (OSError, ValueError, EOFError, TypeError):
                 pass  # rebuilt as patterns are compiled
     return _codes
 
@@ -106,5 +109,5 @@ def save() -> None:
         keep = {k: v for k, v in _codes.items() if k in _used}
     from backcare.cachefile import write_private
 
-    data = json.dumps(keep, separators=(",", ":")).encode("utf-8")
+    data = marshal.dumps(keep)
     write_private(path, lambda fh: fh.write(data))

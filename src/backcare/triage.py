@@ -8,12 +8,16 @@ names the question that would settle each one.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from backcare.conditions import Predicate, compile_conditions, supporting
 from backcare.derive import with_implications
 from backcare.findings import Citation, FindingSet, Level, Status
 from backcare.knowledge.load import Knowledge
-from backcare.knowledge.schema import Rule, citations
+from backcare.knowledge.plain import citations
+
+if TYPE_CHECKING:
+    from backcare.knowledge.schema import Rule
 
 DISCLAIMER = (
     "backcare gives general information and a triage level, not a diagnosis. "

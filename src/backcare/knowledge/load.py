@@ -14,9 +14,13 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from backcare.knowledge import schema as s
+from backcare import findings as findings_module
+from backcare.knowledge import plain
+
+if TYPE_CHECKING:  # at run time the content is `plain` mirrors; pydantic is for validating
+    from backcare.knowledge import schema as s
 
 KNOWLEDGE_DIR = Path(__file__).resolve().parent
 FILES = (
@@ -34,7 +38,7 @@ FILES = (
     "screens",
     "grammar",
 )
-_CACHE_FORMAT = 3
+_CACHE_FORMAT = 4
 T = TypeVar("T")
 
 
@@ -64,7 +68,14 @@ class Knowledge:
     )
 
     @classmethod
-    def build(cls, base: s.KnowledgeBase, digest: str) -> Knowledge:
+    def build(cls, validated: s.KnowledgeBase | plain.KnowledgeBase, digest: str) -> Knowledge:
+        # validated models become plain read-only mirrors (the same for a fresh parse and the
+        # disk cache, so every process reads the content through the same objects); they have
+        # the models' attributes, so they are typed as the models
+        base = cast(
+            "s.KnowledgeBase",
+            validated if isinstance(validated, plain.KnowledgeBase) else plain.mirror(validated),
+        )
         return cls(
             base=base,
             digest=digest,
@@ -166,6 +177,9 @@ def _expand(pattern: str, macros: dict[str, str]) -> str:
         if new == pattern:
             break
         pattern = new
+    unknown = re.search(r"\{([A-Z][A-Z0-9]*)\}", pattern)
+    if unknown:  # left as it is, it would match only the literal "{NAME}", i.e. nothing
+        raise KnowledgeError(f"unknown macro {{{unknown.group(1)}}} in pattern {pattern!r}")
     return pattern
 
 
@@ -184,6 +198,8 @@ def _grammar(raw: dict[str, Any], macros: dict[str, str]) -> dict[str, Any]:
 def parse(texts: dict[str, str], check_references: bool = True) -> s.KnowledgeBase:
     """Validate the YAML texts (file stem -> text) into a KnowledgeBase."""
     from pydantic import ValidationError
+
+    from backcare.knowledge import schema as s
 
     raw = {name: _read_yaml(texts[name], name) for name in FILES}
     macros = {k: str(v) for k, v in (raw["vocabulary"].get("macros") or {}).items()}
@@ -319,16 +335,15 @@ def read_texts(directory: Path = KNOWLEDGE_DIR) -> dict[str, str]:
 
 
 def _digest(texts: dict[str, str]) -> str:
-    """The cache key: the content, the package version and the schema's own source, so a
-    schema change can never be served stale pickled objects (no hand-bumped number to forget)."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        installed = version("backcare")
-    except PackageNotFoundError:
-        installed = "source"
-    h = hashlib.sha256(f"format{_CACHE_FORMAT}|{installed}".encode())
-    h.update(Path(s.__file__).read_bytes())
+    """The cache key: the content, and the source of the code that turns it into the pickled
+    objects (the parsing here, the schema, the mirrors and the enums they hold), so a change to
+    any of them can never be served stale objects (no hand-bumped number to forget). Hashing the
+    source, not the package version, also covers a working copy, and skips importing
+    importlib.metadata (20-30 ms of every start)."""
+    h = hashlib.sha256(f"format{_CACHE_FORMAT}".encode())
+    for code in (Path(__file__), KNOWLEDGE_DIR / "schema.py", Path(plain.__file__),
+                 Path(findings_module.__file__)):  # fmt: skip
+        h.update(code.read_bytes())
     for name in FILES:
         h.update(name.encode())
         h.update(texts[name].encode())
@@ -338,9 +353,9 @@ def _digest(texts: dict[str, str]) -> str:
 def _cache_path(digest: str) -> Path | None:
     if os.environ.get("BACKCARE_NO_CACHE"):
         return None
-    from platformdirs import user_cache_dir
+    from backcare.cachefile import cache_dir
 
-    return Path(user_cache_dir("backcare")) / f"kb-{digest[:24]}.pickle"
+    return cache_dir() / f"kb-{digest[:24]}.pickle"
 
 
 def load_from(directory: Path) -> Knowledge:
@@ -359,11 +374,11 @@ def load_knowledge() -> Knowledge:
         try:
             with path.open("rb") as fh:
                 base = pickle.load(fh)  # our own cache file, keyed by content hash
-            if isinstance(base, s.KnowledgeBase):
+            if isinstance(base, plain.KnowledgeBase):
                 return Knowledge.build(base, digest)
         except Exception:  # a stale or corrupt cache is simply rebuilt
             pass
-    base = parse(texts)
+    base = plain.mirror(parse(texts))
     if path is not None:  # a read-only cache directory only costs start-up time
         from backcare.cachefile import prune_siblings, write_private
 

@@ -7,13 +7,12 @@ traced to the article or guideline it rests on.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from datetime import date
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from backcare.findings import Citation, Level
+from backcare.findings import Level
 
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 
@@ -35,15 +34,6 @@ class Cited(Model):
     id: str = Field(pattern=ID_PATTERN)
     sources: tuple[SourceRef, ...] = ()
     evidence: str | None = None  # guideline note, e.g. "NICE NG59 advises against ..."
-
-
-def citations(items: Iterable[Cited]) -> tuple[Citation, ...]:
-    """The distinct citations of some items, in order."""
-    seen: dict[tuple[str, str], Citation] = {}
-    for item in items:
-        for ref in item.sources:
-            seen.setdefault((ref.id, ref.section), Citation(ref.id, ref.section))
-    return tuple(seen.values())
 
 
 class Source(Model):

@@ -18,7 +18,7 @@ from typing import Any, Literal
 from backcare import rx
 from backcare.findings import Citation, Finding, FindingSet, Level, Status
 from backcare.knowledge.load import Knowledge
-from backcare.knowledge.schema import citations
+from backcare.knowledge.plain import citations
 
 Retrieval = Literal["bm25", "dense", "hybrid"]
 NAMED_MEDICINE_CONFIDENCE = 0.5  # hybrid: an item about the medicine the question names

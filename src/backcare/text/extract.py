@@ -19,13 +19,13 @@ from backcare import rx
 from backcare.derive import with_implications
 from backcare.findings import Finding, FindingSet, Level, Status
 from backcare.knowledge.load import Knowledge
-from backcare.knowledge.schema import ContextCue
 from backcare.text.grammar import CompiledGrammar, compile_grammar, hits
 from backcare.text.normalise import Sentence, sentences, with_numerals
 from backcare.text.numbers import days_ago, parse_number, to_unit
 from backcare.text.subject import MY_BODY, PERSON, about_someone_else
 
 if TYPE_CHECKING:
+    from backcare.knowledge.schema import ContextCue
     from backcare.text.semantic import Opinion
 
 SCOPE_TOKENS = 10  # a cue never reaches further than this many words

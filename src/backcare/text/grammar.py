@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from backcare import rx
-from backcare.knowledge.schema import Grammar
+
+if TYPE_CHECKING:
+    from backcare.knowledge.schema import Grammar
 
 # Words between a part and its sensation that change what the pair means ("my leg is not
 # weak", "my leg used to be weak", "if my legs went numb"): the same words the patterns'

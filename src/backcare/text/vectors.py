@@ -175,9 +175,9 @@ def cache_key(texts: Sequence[str]) -> str:
 
 
 def cache_dir() -> Path:
-    from platformdirs import user_cache_dir
+    from backcare import cachefile
 
-    return Path(user_cache_dir("backcare")) / "vectors"
+    return cachefile.cache_dir() / "vectors"
 
 
 def cached_matrix(name: str, texts: Sequence[str]) -> Matrix:
