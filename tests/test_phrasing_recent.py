@@ -513,3 +513,61 @@ def test_batch_eleven_traps_are_not_the_finding(text: str, finding: str) -> None
 def test_a_carer_naming_weakness_describes_the_patient() -> None:
     # review: weakness was not a complaint word, so the dad's red flags read as someone else's
     assert _level("asking for my dad, he has cancer and his legs are weak") is Level.EMERGENCY
+
+
+# --- wording from blind batch 13 (vignettes), in our own phrasings --------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("Dad's words keep coming out a little jumbled since lunch", "slurred_speech"),
+        ("his right hand cannot make a fist any more", "limb_weakness"),
+        ("my arm won't work properly since last night", "limb_weakness"),
+        ("the numb patch has worked its way up into my thigh", "neuro_progressive"),
+        ("sorry to be blunt, things down below haven't been working since the back went",
+         "sexual_dysfunction"),
+        ("I'm taking the codeine but it's hardly touching it", "uncontrolled_pain"),
+        ("it is worst around 4am and even resting doesn't ease it", "constant_rest_pain"),
+        ("it gets really bad in the small hours", "night_pain"),
+        ("it takes me a good two hours to loosen up each morning", "morning_stiffness"),
+        ("after a game of tennis it is much better", "eases_with_movement"),
+        ("he's roasting one minute and freezing the next", "chills"),
+        ("I sit on the loo and hardly anything comes", "urinary_retention"),
+    ],
+)  # fmt: skip
+def test_batch_thirteen_wording_is_read(text: str, finding: str) -> None:
+    assert _status(text, finding) in (Status.PRESENT, Status.UNKNOWN)
+
+
+def test_a_leg_that_will_not_do_what_it_is_told_is_seen_within_a_day() -> None:
+    assert _level("my left leg isn't doing what I tell it to") >= Level.CONSULTATION_24H
+
+
+def test_legs_that_do_not_work_properly_are_both_legs_not_one() -> None:
+    text = "since this morning my legs aren't working properly"
+    assert _status(text, "bilateral_leg_weakness") in (Status.PRESENT, Status.UNKNOWN)
+    assert _level(text) >= Level.EMERGENCY
+
+
+def test_a_season_with_back_in_is_the_past() -> None:
+    assert _status("had a kidney infection back in summer, all cleared", "dysuria") in (
+        None,
+        Status.ABSENT,
+    )
+
+
+def test_limbs_that_work_the_same_are_a_reassurance_but_not_the_same_is_a_sign() -> None:
+    assert _status("my arms work the same as each other, just a stiff back", "limb_weakness") in (
+        None,
+        Status.ABSENT,
+    )
+    assert _status("my right arm does not work the same as the left", "limb_weakness") in (
+        Status.PRESENT,
+        Status.UNKNOWN,
+    )
+
+
+def test_since_before_christmas_is_a_duration() -> None:
+    f = _finding("my back has hurt since just before christmas", "pain_duration_days")
+    assert f is not None and f.value is not None and f.value >= 28

@@ -112,6 +112,7 @@ class _Compiled:
     known_words: frozenset[str]
     grammar: CompiledGrammar | None = None
     by_id: dict[str, _FindingPatterns] | None = None
+    urgent: frozenset[str] = frozenset()  # findings of rules at consultation_24h or above
 
 
 def _compile(kb: Knowledge) -> _Compiled:
@@ -162,6 +163,7 @@ def _compile(kb: Knowledge) -> _Compiled:
         known_words=frozenset(words | targets | keep | _COMMON | _grammar_words(kb)),
         grammar=compile_grammar(kb.base.grammar) if kb.base.grammar else None,
         by_id={fp.id: fp for fp in fps},
+        urgent=_urgent_findings(kb),
     )
 
 
@@ -478,17 +480,25 @@ def _sentence_mentions(
     s = sentence.text
     cues, terms = _cues(s, c, patient_is_other)
     out: list[Mention] = []
-    strong_spans: list[tuple[int, int]] = []
+    strong_spans: list[tuple[int, int]] = []  # words a clear red flag (or anything) read
+    strong_by: dict[str, list[tuple[int, int]]] = {}
     for fp in c.findings:
         for pattern in fp.strong:
             for m in pattern.finditer(s):
-                strong_spans.append(m.span())
+                if fp.id in c.urgent:
+                    strong_spans.append(m.span())
+                strong_by.setdefault(fp.id, []).append(m.span())
                 out.append(_mention(fp, m, Status.PRESENT, None, sentence, original, cues, terms))
     for fp in c.findings:
         for pattern in fp.vague:
             for m in pattern.finditer(s):
-                if _overlaps(m.span(), strong_spans):
-                    continue  # a clearer statement already covers these words
+                # A clearer statement of this finding, or of another red flag, already covers
+                # these words; a clear everyday reading ("my arm wont work" as "I can't work")
+                # does not hide a vague red flag in them.
+                if _overlaps(m.span(), strong_spans) or _overlaps(
+                    m.span(), strong_by.get(fp.id, [])
+                ):
+                    continue
                 out.append(_mention(fp, m, Status.UNKNOWN, None, sentence, original, cues, terms))
         for pattern in fp.values:
             for m in pattern.finditer(s):
