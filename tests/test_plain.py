@@ -113,3 +113,12 @@ def test_the_cache_directory_follows_xdg(monkeypatch: pytest.MonkeyPatch, tmp_pa
     from platformdirs import user_cache_dir
 
     assert cache_dir() == Path(user_cache_dir("backcare"))
+
+
+def test_a_changed_copy_leaves_the_original_alone() -> None:
+    kb = load_knowledge()
+    fewer = kb.base.model_copy(update={"cautions": kb.base.cautions[:1]})
+    assert len(fewer.cautions) == 1 and len(kb.base.cautions) > 1
+    assert fewer.findings is kb.base.findings and type(fewer) is type(kb.base)
+    with pytest.raises(AttributeError):
+        kb.base.model_copy(update={"no_such_field": 1})

@@ -14,7 +14,7 @@ method the model defines.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Self
 
 from backcare.findings import Citation
 
@@ -33,6 +33,15 @@ class Node:
 
     def __hash__(self) -> int:
         return hash((type(self).__name__, *self.__dict__.items()))
+
+    def model_copy(self, *, update: dict[str, Any] | None = None) -> Self:
+        """A copy with some fields changed, as pydantic's `model_copy(update=...)` gives."""
+        unknown = set(update or {}) - set(self.__dict__)
+        if unknown:
+            raise AttributeError(f"{type(self).__name__} has no field {sorted(unknown)[0]!r}")
+        copy = object.__new__(type(self))
+        copy.__dict__.update({**self.__dict__, **(update or {})})
+        return copy
 
     def __repr__(self) -> str:
         fields = ", ".join(f"{k}={v!r}" for k, v in self.__dict__.items())
