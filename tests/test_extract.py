@@ -76,7 +76,8 @@ def status(text: str, finding: str) -> Status | None:
         ("bowels are not working, I soiled myself", "bowels fine", "bowel_control_loss"),
         # someone else
         ("I had cancer", "my dad had cancer", "cancer_history"),
-        ("I have a fever", "my son has a fever", "fever"),
+        # beside the writer's own complaint (alone, a carer's "my son has a fever" is his)
+        ("I have a fever", "my son has a fever and my back aches", "fever"),
         # past and resolved
         ("numbness in my foot", "numbness in my foot last year, gone now", "limb_numbness"),
         ("my leg is weak", "my leg used to be weak", "limb_weakness"),

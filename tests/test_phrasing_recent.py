@@ -571,3 +571,68 @@ def test_limbs_that_work_the_same_are_a_reassurance_but_not_the_same_is_a_sign()
 def test_since_before_christmas_is_a_duration() -> None:
     f = _finding("my back has hurt since just before christmas", "pain_duration_days")
     assert f is not None and f.value is not None and f.value >= 28
+
+
+# --- wording from blind batch 12, in our own phrasings --------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("my knee keeps buckling, more and more often since Monday", "neuro_progressive"),
+        ("yesterday I did pee in my pants and did not notice", "bladder_control_loss"),
+        ("she could not hold her motions this morning", "bowel_control_loss"),
+        ("it all came out without any warning", "bowel_control_loss"),
+        ("33 weeks along and clear fluid keeps trickling out of me", "pregnancy_bleeding_or_fluid"),
+        ("I lie in bed shivering with cold all night", "chills"),
+        ("honestly I can't cope with it any more", "uncontrolled_pain"),
+        ("the co-codamol is doing absolutely nothing", "uncontrolled_pain"),
+        ("he injects most days, last did it on Sunday", "iv_drug_use"),
+        ("our truck flipped on the gravel road", "significant_trauma"),
+        ("we rolled the quad bike on the hill", "significant_trauma"),
+        ("heavy pressure behind my breastbone", "chest_pain"),
+        ("patient is pale and diaphoretic", "sweating"),
+        ("the ache spreads up into my left trap", "arm_or_jaw_pain"),
+    ],
+)  # fmt: skip
+def test_batch_twelve_wording_is_read(text: str, finding: str) -> None:
+    assert _status(text, finding) in (Status.PRESENT, Status.UNKNOWN)
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("frozen with fear before my exam and my back is tight", "unable_to_move"),
+        ("been dead on my feet all week with the new baby, back aches", "bilateral_leg_symptoms"),
+        ("both my legs feel as strong as ever, only the back twinges", "bilateral_leg_weakness"),
+        ("my foot went numb in the cinema, the feeling came back when I stood", "limb_numbness"),
+        ("dripping with sweat from mowing the lawn, back a bit stiff", "sweating"),
+        ("my hands went tingly in the cold but warmed up in the car", "limb_tingling"),
+        ("a bit faint after giving blood, back sore from the chair", "blood_in_urine"),
+    ],
+)
+def test_batch_twelve_traps_are_not_the_finding(text: str, finding: str) -> None:
+    assert _status(text, finding) in (None, Status.ABSENT)
+
+
+def test_a_reassurance_beside_an_age_does_not_take_the_age_back() -> None:
+    f = _finding("I'm 76 and fit as a fiddle, hurt my back lifting a pot", "age")
+    assert f is not None and f.status is Status.PRESENT and f.value == 76
+
+
+def test_a_bare_kin_word_with_its_s_names_another_person() -> None:
+    # the apostrophe of "dad's" is gone in normalised text; the s is the verb
+    assert _status("Dad's on chemo; my back aches from helping him up", "cancer_history") in (
+        None,
+        Status.ABSENT,
+    )
+
+
+def test_a_fall_is_a_carers_complaint_so_the_parent_is_the_patient() -> None:
+    assert _level("my grandad has had a fall and can't get up") is Level.EMERGENCY_AMBULANCE
+
+
+def test_a_complaint_and_the_writer_in_one_clause_is_the_writers_own() -> None:
+    text = "back is agony and ive been shivering with a temp of 38.6, my sister is out"
+    assert _level(text) >= Level.CONSULTATION_24H
+    assert _status(text, "body_temperature") is Status.PRESENT

@@ -29,10 +29,13 @@ PERSON = rx.compile(
     rf"\b(?:my|our) (?:little |baby |eldest |youngest |oldest |older |younger |big |best )?"
     rf"(?:{_KIN})s?\b"
     rf"|(?:^|(?<=, )|(?<=and )|(?<=but ))(?:the )?(?:wife|hubby|husband|missus|mrs|other half"
-    rf"|mum|mom|dad|nan|gran|grandad|grandma|son|daughter)s?\b"
-    rf"(?= (?:, )?(?:\d{{1,3}} (?:, )?)?(?:is|was|has|had|hasnt|got|keeps"
-    rf"|says|said|cant|couldnt|fell|went|collapsed|blacked|fainted|slipped|tripped|hurt|hurts"
-    rf"|pulled|did|bent|lifted|twisted|woke|feels|felt|seems|keeps)\b)"
+    rf"|mum|mom|dad|nan|gran|grandad|grandma|son|daughter|mate|pal|buddy|friend|partner"
+    rf"|brother|sister|boss)"
+    # "mums on chemo": the apostrophe of "mum's" is gone, and its s is the verb
+    rf"(?:s\b(?! (?:and|or|,)\b)|\b(?= (?:, )?(?:\d{{1,3}} (?:, )?)?(?:is|was|has|had|hasnt|got"
+    rf"|keeps|says|said|cant|couldnt|fell|went|collapsed|blacked|fainted|slipped|tripped|hurt|hurts"
+    rf"|pulled|did|bent|lifted|twisted|woke|feels|felt|seems|keeps|came|come|crashed|come off"
+    rf"|ended up|broke)\b))"
     r"|\b(?:he|she|hes|shes|him|her|his)\b"
 )
 FIRST_PERSON = rx.compile(r"\b(?:i|im|ive|id|ill|me|myself|mine|mines)\b")
@@ -44,7 +47,9 @@ COMPLAINT = rx.compile(
     r"\b(?:back|spine|pain\w*|spasm\w*|hurt\w*|sore|ache\w*|aching|agony|numb\w*|stiff\w*"
     r"|injur\w*|pulled|sciatica|twinge\w*|seized|cramp\w*|fell|fallen|slipped|tweaked|put out"
     r"|threw out|backache\w*|backpain|blacked out|passed out|collaps\w*|faint\w*|confused"
-    r"|keeled over|weak\w*|tingl\w*|incontinen\w*|wetting|soiling|cant walk|cant feel)\b"
+    r"|keeled over|weak\w*|tingl\w*|incontinen\w*|wetting|soiling|cant walk|cant feel"
+    r"|fall|falls|had a tumble|cant get up|cant move|cant stand|stuck|unwell|poorly"
+    r"|breathless|unconscious|unresponsive|fever\w*|temperature|vomit\w*|bleeding)\b"
 )
 _BARE_BACK = rx.compile(
     r"(?:lower |upper |low |middle |mid )?(?:back|backs|spine|backache)"
@@ -66,14 +71,26 @@ def writer_complains(sentence_texts: Iterable[str]) -> bool:
         # from the last person of the sentence before, here the writer
         if _BARE_BACK.match(here) and not PERSON.search(here) and _writer_last(before):
             return True
+    someone_named = False
     for clause in clauses(texts):
         if MY_BODY.search(clause):
             return True
+        named_here = bool(PERSON.search(clause))
         for complaint in COMPLAINT.finditer(clause):
             # Whose complaint: the nearest person word before it ("mine's stiff from helping
             # him" is the writer's; "worried about my dad, his back hurts" is not).
             if _writer_last(clause[: complaint.start()]):
                 return True
+        # "back hurts and ive got a temp": a complaint with no person before it, in a clause
+        # where the writer speaks and nobody else is named, here or earlier, is the writer's
+        if (
+            not someone_named
+            and not named_here
+            and COMPLAINT.search(clause)
+            and FIRST_PERSON.search(clause)
+        ):
+            return True
+        someone_named = someone_named or named_here
     return False
 
 
