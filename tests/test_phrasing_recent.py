@@ -636,3 +636,39 @@ def test_a_complaint_and_the_writer_in_one_clause_is_the_writers_own() -> None:
     text = "back is agony and ive been shivering with a temp of 38.6, my sister is out"
     assert _level(text) >= Level.CONSULTATION_24H
     assert _status(text, "body_temperature") is Status.PRESENT
+
+
+# --- spelt-out decimals and hundreds, and injecting given up lately --------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "digits"),
+    [
+        ("thirty nine point one", "39.1"),
+        ("she was a hundred and two this morning", "she was 102 this morning"),
+        ("one hundred and three point five", "103.5"),
+        ("nineteen point 4", "19.4"),
+        ("hundred and one dalmatians", "hundred and one dalmatians"),  # no "a": left alone
+        ("one leg and two arms", "one leg and two arms"),
+    ],
+)
+def test_spelt_out_decimals_and_hundreds_become_digits(text: str, digits: str) -> None:
+    s = with_numerals(sentences(text)[0])
+    assert s.text == digits
+    assert s.original_span(0, len(s.text)) == (0, len(text))
+
+
+def test_a_fever_in_spelt_out_fahrenheit_is_read_in_celsius() -> None:
+    f = _finding("his temperature is a hundred and two, back really sore", "body_temperature")
+    assert f is not None and f.value is not None and 38.8 <= f.value <= 39.0
+
+
+def test_injecting_given_up_lately_is_asked_and_long_ago_is_not() -> None:
+    assert _status("I came off injecting a fortnight ago, back aches", "iv_drug_use") in (
+        Status.PRESENT,
+        Status.UNKNOWN,
+    )
+    assert _status("gave up injecting twenty years ago, back aches", "iv_drug_use") in (
+        None,
+        Status.ABSENT,
+    )

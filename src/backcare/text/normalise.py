@@ -112,9 +112,14 @@ WORD = rx.compile(r"[a-z]+")
 _UNITS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 _TEENS = ("thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen")
 _TENS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+_DIGIT_WORDS = ("zero", *_UNITS)
 _NUMBER_WORDS = rx.compile(
-    rf"\b(?:(?P<tens>{'|'.join(_TENS)})(?: (?P<unit>{'|'.join(_UNITS)}))?"
-    rf"|(?P<teen>{'|'.join(_TEENS)}))\b"
+    # "a hundred and one" (degrees Fahrenheit), "thirty eight point five" (degrees Celsius)
+    rf"\b(?P<hundred>(?:a|one) hundred(?: and)?(?= (?:{'|'.join(_TENS + _TEENS + _UNITS)})\b) )?"
+    rf"(?:(?P<tens>{'|'.join(_TENS)})(?: (?P<unit>{'|'.join(_UNITS)}))?"
+    rf"|(?P<teen>{'|'.join(_TEENS)})"
+    rf"|(?:(?<=hundred )|(?<=hundred and ))(?P<small>{'|'.join(_UNITS)}|ten|eleven|twelve))"
+    rf"(?: point (?P<decimal>{'|'.join(_DIGIT_WORDS)}|\d))?\b"
 )
 
 
@@ -130,15 +135,24 @@ def with_numerals(sentence: Sentence) -> Sentence:
     origin: list[int] = []
     last = 0
     for m in _NUMBER_WORDS.finditer(text):
+        if m.group("small") and not m.group("hundred"):
+            continue  # "one" to "twelve" stay words unless they end a hundred
         if m.group("teen"):
             value = _TEENS.index(m.group("teen")) + 13
+        elif m.group("small"):
+            value = (*_UNITS, "ten", "eleven", "twelve").index(m.group("small")) + 1
         else:
             value = (_TENS.index(m.group("tens")) + 2) * 10
             if m.group("unit"):
                 value += _UNITS.index(m.group("unit")) + 1
+        if m.group("hundred"):
+            value += 100
         out.append(text[last : m.start()])
         origin.extend(sentence.origin[last : m.start()])
         digits = str(value)
+        decimal = m.group("decimal")
+        if decimal:
+            digits += "." + (decimal if decimal.isdigit() else str(_DIGIT_WORDS.index(decimal)))
         out.append(digits)
         # the first digit maps to the first word, the last to the end of the words
         origin.extend(sentence.origin[m.start()] for _ in digits[:-1])
