@@ -672,3 +672,16 @@ def test_injecting_given_up_lately_is_asked_and_long_ago_is_not() -> None:
         None,
         Status.ABSENT,
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        ("the ache has built up over the past month", 30),
+        ("it all started on Saturday when I moved the fridge", 4),
+        ("the spasm came on yesterday", 1),
+    ],
+)
+def test_when_it_started_is_a_duration(text: str, days: int) -> None:
+    f = _finding(text, "pain_duration_days")
+    assert f is not None and f.value == days
