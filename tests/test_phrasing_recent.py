@@ -685,3 +685,55 @@ def test_injecting_given_up_lately_is_asked_and_long_ago_is_not() -> None:
 def test_when_it_started_is_a_duration(text: str, days: int) -> None:
     f = _finding(text, "pain_duration_days")
     assert f is not None and f.value == days
+
+
+# --- batch 15 (vignettes): whose words, and what the second opinion may read ----------------
+
+
+def test_a_relative_who_died_is_not_the_patient() -> None:
+    text = "my gran passed away with bone cancer, so this back ache frightens me"
+    assert _status(text, "cancer_history") in (None, Status.ABSENT)
+    # a living relative still is, even when another one has died
+    assert _level("grandad passed away in spring and now nan has fallen and can't get up") is (
+        Level.EMERGENCY_AMBULANCE
+    )
+
+
+def test_both_after_two_people_does_not_end_whose_words_they_are() -> None:
+    text = "my dad and my uncle both had bowel cancer; my back is stiff from digging"
+    assert _status(text, "cancer_history") in (None, Status.ABSENT)
+
+
+def test_an_in_law_is_another_person() -> None:
+    text = "my sister-in-law has cauda equina; my own back just aches"
+    assert _level(text) is Level.SELF_CARE
+
+
+def test_nothing_between_a_part_and_a_sensation_denies_the_pair() -> None:
+    assert _status("both feet are warm and nothing is tingling", "bilateral_leg_symptoms") in (
+        None,
+        Status.ABSENT,
+    )
+
+
+def test_getting_thinner_is_asked_about() -> None:
+    assert _status("my back aches and I'm looking skinnier", "unexplained_weight_loss") is (
+        Status.UNKNOWN
+    )
+
+
+def test_a_duration_right_after_the_complaint_is_read() -> None:
+    f = _finding("Backache six weeks now and no better", "pain_duration_days")
+    assert f is not None and f.value == 42
+    assert _finding("back pain at 30 weeks pregnant", "pain_duration_days") is None
+
+
+def test_the_second_opinion_skips_a_greeting_and_gym_weights() -> None:
+    from backcare.text.semantic import available
+
+    if not available():
+        pytest.skip("the semantic model is not installed")
+    greeting = extract("Physio student here. My lower back is sore after a long shift", KB)
+    assert "confusion" not in greeting.findings
+    gym = extract("lifted far too much weight at the gym, back tight since", KB)
+    assert "unexplained_weight_loss" not in gym.findings

@@ -43,6 +43,8 @@ _FRAMING = rx.compile(
     r"\b(?:asking|writing|messaging|texting|typing|posting|enquiring|inquiring|contacting you)"
     r" (?:this |you )?(?:for|on behalf of)\b|\bi (?:write|am writing|m writing) for\b"
     r"|\bon behalf of\b|\b(?:doesnt|does not|dont|do not) speak english\b"
+    # a greeting that says who is writing: "new mum here", "pt here", "long time lurker here"
+    r"|^(?:hi |hello |hey )?(?:\w+ ){0,3}here$"
     r"|\b(?:hates?|doesnt like|does not like|dont like|do not like|rather not|prefers? not to"
     r"|not keen on|avoids?) (?:taking |swallowing )?"
     r"(?:tablets|pills|medicines?|medication|painkillers|drugs)\b"

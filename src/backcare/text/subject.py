@@ -24,6 +24,7 @@ _KIN = (
     r"|granddad|grandpa|grandfather|grandson|granddaughter|parents?|patient|client|resident"
     r"|friend|flatmate|roommate|neighbou?r|boyfriend|girlfriend|other half|mate|pal|colleague"
     r"|coworker|workmate|lad|lass|little one|youngest|eldest|oldest|middle one"
+    r"|(?:mother|father|brother|sister|son|daughter) in law|in laws"
 )
 PERSON = rx.compile(
     rf"\b(?:my|our) (?:little |baby |eldest |youngest |oldest |older |younger |big |best )?"
@@ -36,6 +37,8 @@ PERSON = rx.compile(
     rf"|keeps|says|said|cant|couldnt|fell|went|collapsed|blacked|fainted|slipped|tripped|hurt|hurts"
     rf"|pulled|did|bent|lifted|twisted|woke|feels|felt|seems|keeps|came|come|crashed|come off"
     rf"|ended up|broke)\b))"
+    # a grandparent needs no "my": "nan has fallen", "grandad passed away"
+    r"|\b(?:grandad|granddad|grandpa|grandma|granny|gran|nan|nanna|nana)\b"
     r"|\b(?:he|she|hes|shes|him|her|his)\b"
 )
 FIRST_PERSON = rx.compile(r"\b(?:i|im|ive|id|ill|me|myself|mine|mines)\b")
@@ -101,10 +104,26 @@ def _writer_last(text: str) -> bool:
     return bool(mine) and (not theirs or max(mine) > max(theirs))
 
 
+# A person who has died is never the patient: "my dad died of a burst aneurysm, so any back
+# pain spooks me" is the writer's worry.
+_DIED = rx.compile(
+    r"^ ?(?:, )?(?:who |whos |has |had |sadly |just )?(?:\w+ )?(?:died|passed away|passed on"
+    r"|passed|is dead|was dead|lost (?:his|her) (?:life|battle|fight)|was killed|got killed"
+    r"|succumbed)\b"
+)
+_PRONOUN = rx.compile(r"(?:he|she|hes|shes|him|her|his)")
+
+
 def about_someone_else(sentence_texts: list[str]) -> bool:
     """True when the text describes another person's back problem and none of the writer's:
     that person is then the patient, and their findings count."""
     if writer_complains(sentence_texts):
         return False
     whole = " ".join(sentence_texts)
-    return bool(PERSON.search(whole) and COMPLAINT.search(whole))
+    if not COMPLAINT.search(whole):
+        return False
+    people = [m for m in PERSON.finditer(whole) if not _PRONOUN.fullmatch(m.group(0))]
+    alive = [m for m in people if not _DIED.search(whole[m.end() :])]
+    if people and not alive:
+        return False  # everyone named has died: the text is the writer's
+    return bool(PERSON.search(whole))
