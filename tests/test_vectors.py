@@ -226,3 +226,12 @@ def test_damaged_weights_file_is_rebuilt(cache_home: Path) -> None:
     again = MiniLM(vectors.model_dir(), weights_cache=path).encode(texts)
     assert np.array_equal(again, MiniLM(vectors.model_dir()).encode(texts))
     assert path.stat().st_size > 80_000_000  # written whole again
+
+
+def test_the_model_record_is_read_as_importlib_metadata_reads_it() -> None:
+    if not vectors.available():
+        pytest.skip("the semantic model is not installed")
+    from importlib import metadata
+
+    expected = metadata.distribution(vectors.MODEL_PACKAGE).read_text("RECORD") or ""
+    assert vectors._record_text() == expected
