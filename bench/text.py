@@ -3,8 +3,8 @@
     python -m bench.text
 
 Prints texts per second and ms per text, warm, over the public and our own vignettes, and
-the cold start of `backcare triage --json -` on one text. Targets: < 5 ms a text warm;
-cold start < 1.5 s.
+the cold start of `backcare triage --json -` on one text the patterns explain and on one that
+needs the model (issue 11: < 0.6 s). Targets: < 5 ms a text warm.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from backcare.text.triage import triage_text
 from bench._timing import cold_start
 
 ROOT = Path(__file__).resolve().parent.parent
+MODEL_TEXT = "my back hurts and something feels off when I go to the loo\n"
 
 
 def texts() -> list[str]:
@@ -46,7 +47,13 @@ def main() -> None:
     exe = str(Path(sys.executable).with_name("backcare"))
     median, best = cold_start([exe, "triage", "--json", "-"], stdin=sample[0] + "\n")
     print(
-        "cold start `backcare triage --json -` (one text): "
+        "cold start `backcare triage --json -` (one text the patterns explain): "
+        f"median {median:.3f} s, best {best:.3f} s"
+    )
+    # A clause no pattern reads, so the semantic second opinion loads the model.
+    median, best = cold_start([exe, "triage", "--json", "-"], runs=15, stdin=MODEL_TEXT)
+    print(
+        "cold start `backcare triage --json -` (one text that needs the model): "
         f"median {median:.3f} s, best {best:.3f} s"
     )
 
