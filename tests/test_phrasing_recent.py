@@ -605,7 +605,6 @@ def test_batch_twelve_wording_is_read(text: str, finding: str) -> None:
         ("frozen with fear before my exam and my back is tight", "unable_to_move"),
         ("been dead on my feet all week with the new baby, back aches", "bilateral_leg_symptoms"),
         ("both my legs feel as strong as ever, only the back twinges", "bilateral_leg_weakness"),
-        ("my foot went numb in the cinema, the feeling came back when I stood", "limb_numbness"),
         ("dripping with sweat from mowing the lawn, back a bit stiff", "sweating"),
         ("my hands went tingly in the cold but warmed up in the car", "limb_tingling"),
         ("a bit faint after giving blood, back sore from the chair", "blood_in_urine"),
@@ -737,3 +736,57 @@ def test_the_second_opinion_skips_a_greeting_and_gym_weights() -> None:
     assert "confusion" not in greeting.findings
     gym = extract("lifted far too much weight at the gym, back tight since", KB)
     assert "unexplained_weight_loss" not in gym.findings
+
+
+# --- wording from blind batch 14, in our own phrasings --------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("there was blood in my hanky after I coughed", "coughing_blood"),
+        ("the ache never changes whatever I do", "constant_rest_pain"),
+        ("he goes to the toilet and nothing comes out", "urinary_retention"),
+        ("she's having trouble trying to pass urine", "urinary_retention"),
+        ("the bottom of her tummy is swollen", "urinary_retention"),
+        ("I can't always tell if I'm peeing or not", "urinary_sensation_loss"),
+        ("my husband touched my inner thigh and I couldn't feel it", "saddle_numbness"),
+        ("the tingling was in my calf, now it goes right down to my heel", "neuro_progressive"),
+    ],
+)
+def test_batch_fourteen_wording_is_read(text: str, finding: str) -> None:
+    assert _status(text, finding) in (Status.PRESENT, Status.UNKNOWN)
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("the children have all had high temperatures; I hurt my back lifting them", "fever"),
+        ("my dad's just been told he has prostate cancer, my back is sore from the car",
+         "cancer_history"),
+        ("I've lost all feeling for my job, and the desk chair wrecks my back", "limb_numbness"),
+        ("what does cauda equina actually mean? my back is just stiff", "saddle_numbness"),
+        ("my foot had pins and needles, they wore off in a minute", "limb_tingling"),
+        ("a steroid injection in my spine two years and a half ago, back stiff now",
+         "recent_spinal_procedure"),
+    ],
+)  # fmt: skip
+def test_batch_fourteen_traps_are_not_the_finding(text: str, finding: str) -> None:
+    assert _status(text, finding) in (None, Status.ABSENT)
+
+
+def test_a_dialect_no_denies() -> None:
+    assert _status("back cramp from di heat, nuh fever", "fever") in (None, Status.ABSENT)
+
+
+def test_a_common_word_is_not_spell_corrected_into_a_finding_word() -> None:
+    # "wore" had been corrected to "worse"
+    assert _status("my leg went numb, it wore off within a minute", "limb_numbness") in (
+        None,
+        Status.ABSENT,
+    )
+
+
+def test_months_of_a_complaint_is_a_duration() -> None:
+    f = _finding("four months of a sore back every morning", "pain_duration_days")
+    assert f is not None and f.value == 120

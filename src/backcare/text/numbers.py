@@ -68,7 +68,7 @@ _NUM = (
 _AGO = rx.compile(
     rf"\b(?:(?P<num>{_NUM}) )?(?:more than |over )?"
     r"(?P<unit>days?|nights?|weeks?|wks?|fortnights?|months?|years?|yrs?|decades?)"
-    r"(?= ago| back| now| clean| sober| since| off\b| free)"
+    r"(?P<half> and a half)?(?= ago| back| now| clean| sober| since| off\b| free)"
     r"|\b(?:clean|sober|stopped|quit|off (?:it|them|drugs|the gear)|given up|gave up|free)"
     rf" (?:\w+ )?for (?:about |around |nearly |over |almost )?(?P<num2>{_NUM}) "
     r"(?P<unit2>days?|weeks?|months?|years?|yrs?|decades?)\b"
@@ -98,6 +98,8 @@ def days_ago(sentence: str) -> float | None:
             default = "two" if word.endswith("s") else "one"
             number = parse_number(m.group("num") or m.group("num2") or default) or 1.0
             days = number * (3650 if unit == "decade" else DAYS.get(unit, 1))
+            if m.group("half"):  # "a year and a half ago"
+                days += 0.5 * (3650 if unit == "decade" else DAYS.get(unit, 1))
         best = days if best is None else min(best, days)
     return best
 
