@@ -708,13 +708,6 @@ def test_an_in_law_is_another_person() -> None:
     assert _level(text) is Level.SELF_CARE
 
 
-def test_nothing_between_a_part_and_a_sensation_denies_the_pair() -> None:
-    assert _status("both feet are warm and nothing is tingling", "bilateral_leg_symptoms") in (
-        None,
-        Status.ABSENT,
-    )
-
-
 def test_getting_thinner_is_asked_about() -> None:
     assert _status("my back aches and I'm looking skinnier", "unexplained_weight_loss") is (
         Status.UNKNOWN
@@ -790,3 +783,40 @@ def test_a_common_word_is_not_spell_corrected_into_a_finding_word() -> None:
 def test_months_of_a_complaint_is_a_duration() -> None:
     f = _finding("four months of a sore back every morning", "pain_duration_days")
     assert f is not None and f.value == 120
+
+
+# --- the second review of the fourth session: each of these read lower than at its start ---
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("no fever, both ankles are numb", Level.EMERGENCY),
+        ("I had a disc operation years ago, both bum cheeks have gone numb", Level.EMERGENCY),
+        ("my back is agony. my feet, they are both numb", Level.EMERGENCY),
+        ("back pain and my bum has had no feeling for the last day", Level.EMERGENCY),
+        ("i fell off the ladder and was frozen with fear, cant move my legs",
+         Level.EMERGENCY_AMBULANCE),
+        ("my back hurts and i have lost control of my bladder what does this mean",
+         Level.EMERGENCY),
+        ("my legs are weak and tingly while my hands feel strong", Level.EMERGENCY),
+        ("both legs are numb and arms work just the same", Level.EMERGENCY),
+        ("my legs have nothing in them and keep giving way", Level.EMERGENCY),
+        ("back pain and i cant feel nothing in my legs", Level.EMERGENCY),
+        ("my back is agony and i cant feel nothing in my bum", Level.EMERGENCY),
+        ("did my back in spring cleaning and wet myself", Level.EMERGENCY),
+        ("hurt my back in summer heat, numb bum and cant pee", Level.EMERGENCY),
+        ("my dad passed out and his back hurts", Level.EMERGENCY),
+        ("my dad just passed a kidney stone, now he has a fever and back pain",
+         Level.CONSULTATION_24H),
+        ("my mum nearly died from sepsis last year. she has a fever and her back is killing her",
+         Level.CONSULTATION_24H),
+        ("back pain question if i may. my dad, 80, fell down the stairs and cant feel his legs",
+         Level.EMERGENCY_AMBULANCE),
+        ("i need advice after a fall. my dad fell off a ladder and his back hurts",
+         Level.EMERGENCY),
+        ("i am worried about a fever. my mum injects heroin and her back hurts", Level.EMERGENCY),
+    ],
+)  # fmt: skip
+def test_what_the_fourth_sessions_review_found_reads_at_its_level(text: str, level: Level) -> None:
+    assert _level(text) >= level

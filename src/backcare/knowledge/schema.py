@@ -300,7 +300,7 @@ class ContextCue(Model):
     # How far a cue reaches: its own clause, or over commas to the edge of the sentence
     # ("numb foot 3 years ago, fully recovered"; "what if this turns into the thing where you
     # cant control your bladder"); terminators still end it.
-    reach: Literal["clause", "sentence"] = "clause"
+    reach: Literal["self", "clause", "sentence"] = "clause"  # self: only words it overlaps
     # For terminators: the kinds of cue that a terminator right after the cue does not end, as
     # it opens the cue's own clause ("4 years ago my foot went numb": the subject belongs to
     # the date; "I dont both my legs are weak" is two clauses run together).

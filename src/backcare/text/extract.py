@@ -49,6 +49,12 @@ CONTEXT_WORDS = {
 _INABILITY = rx.compile(
     r"\b(?:cant|cannot|can not|couldnt|could not|unable|not able|wont|wouldnt|doesnt|didnt)\b"
 )
+# The writer's own body named inside a finding's words: "a colleague said the left side of my
+# face droops" is about the writer, whoever noticed it.
+_MY_PART = rx.compile(
+    r"\bmy (?:\w+ )?(?:face|mouth|eyes?|cheeks?|arms?|hands?|fingers?|feet|foot|toes|knees?"
+    r"|thighs?|chest|head|speech|words|bladder|bowels?|tummy|stomach|groin|privates)\b"
+)
 RULED_OUT_WORDS = 8  # how many words either side of a mention its ruling-out words may sit
 
 
@@ -552,7 +558,9 @@ def _mention(
 ) -> Mention:
     start, end = m if isinstance(m, tuple) else m.span()
     kinds = _context(start, end, sentence.text, cues, terms) - fp.ignore
-    if "other" in kinds and MY_BODY.search(sentence.text[start:end]):
+    if "other" in kinds and (
+        MY_BODY.search(sentence.text[start:end]) or _MY_PART.search(sentence.text[start:end])
+    ):
         # "my partner pressed along my spine and I yelped": the other person acts, but the
         # body the finding is about is the writer's own.
         kinds.discard("other")
@@ -610,6 +618,8 @@ def _context(
             elif cue.kind == "negated":
                 own_negation = True
             continue
+        if cue.reach == "self":
+            continue  # it colours only the words it overlaps ("my hands feel strong")
         if cue.direction in ("forward", "both") and c_end <= start:
             limit = _scope_end(c_end, s, cue.kind, terms, cue.reach)
             if start < limit:

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 GAP_CONTEXT = (
     ("negated", rx.compile(
         r"\b(?:not|no|never|nor|without|isnt|arent|wasnt|werent|dont|doesnt|didnt|hasnt"
-        r"|havent|hadnt|aint|none|nothing|neither|cant|cannot|wont)\b")),
+        r"|havent|hadnt|aint|none|cant|cannot|wont)\b")),
     ("historical", rx.compile(r"\b(?:used to|before|previously|once)\b")),
     ("hypothetical", rx.compile(r"\b(?:if|whether)\b")),
     ("uncertain", rx.compile(r"\b(?:might|could|may|maybe|probably|possibly|perhaps|think)\b")),

@@ -50,8 +50,13 @@ COMPLAINT = rx.compile(
     r"\b(?:back|spine|pain\w*|spasm\w*|hurt\w*|sore|ache\w*|aching|agony|numb\w*|stiff\w*"
     r"|injur\w*|pulled|sciatica|twinge\w*|seized|cramp\w*|fell|fallen|slipped|tweaked|put out"
     r"|threw out|backache\w*|backpain|blacked out|passed out|collaps\w*|faint\w*|confused"
-    r"|keeled over|weak\w*|tingl\w*|incontinen\w*|wetting|soiling|cant walk|cant feel"
-    r"|fall|falls|had a tumble|cant get up|cant move|cant stand|stuck|unwell|poorly"
+    r"|keeled over|weak\w*|tingl\w*|incontinen\w*|wetting|soiling|cant walk|cant feel)\b"
+)
+# What makes another person's text a carer's, on top of COMPLAINT: "my mum has had a fall and
+# can't get up". Only for that: a writer saying "I need advice after a fall" is not complaining
+# of one.
+CARER_COMPLAINT = rx.compile(
+    r"\b(?:fall|falls|had a tumble|cant get up|cant move|cant stand|stuck|unwell|poorly"
     r"|breathless|unconscious|unresponsive|fever\w*|temperature|vomit\w*|bleeding)\b"
 )
 _BARE_BACK = rx.compile(
@@ -74,26 +79,14 @@ def writer_complains(sentence_texts: Iterable[str]) -> bool:
         # from the last person of the sentence before, here the writer
         if _BARE_BACK.match(here) and not PERSON.search(here) and _writer_last(before):
             return True
-    someone_named = False
     for clause in clauses(texts):
         if MY_BODY.search(clause):
             return True
-        named_here = bool(PERSON.search(clause))
         for complaint in COMPLAINT.finditer(clause):
             # Whose complaint: the nearest person word before it ("mine's stiff from helping
             # him" is the writer's; "worried about my dad, his back hurts" is not).
             if _writer_last(clause[: complaint.start()]):
                 return True
-        # "back hurts and ive got a temp": a complaint with no person before it, in a clause
-        # where the writer speaks and nobody else is named, here or earlier, is the writer's
-        if (
-            not someone_named
-            and not named_here
-            and COMPLAINT.search(clause)
-            and FIRST_PERSON.search(clause)
-        ):
-            return True
-        someone_named = someone_named or named_here
     return False
 
 
@@ -107,8 +100,8 @@ def _writer_last(text: str) -> bool:
 # A person who has died is never the patient: "my dad died of a burst aneurysm, so any back
 # pain spooks me" is the writer's worry.
 _DIED = rx.compile(
-    r"^ ?(?:, )?(?:who |whos |has |had |sadly |just )?(?:\w+ )?(?:died|passed away|passed on"
-    r"|passed|is dead|was dead|lost (?:his|her) (?:life|battle|fight)|was killed|got killed"
+    r"^ ?(?:, )?(?:who |whos |has |had |sadly |just |recently |suddenly )*(?:died|passed away"
+    r"|passed on|is dead|was dead|lost (?:his|her) (?:life|battle|fight)|was killed|got killed"
     r"|succumbed)\b"
 )
 _PRONOUN = rx.compile(r"(?:he|she|hes|shes|him|her|his)")
@@ -120,7 +113,7 @@ def about_someone_else(sentence_texts: list[str]) -> bool:
     if writer_complains(sentence_texts):
         return False
     whole = " ".join(sentence_texts)
-    if not COMPLAINT.search(whole):
+    if not (COMPLAINT.search(whole) or CARER_COMPLAINT.search(whole)):
         return False
     people = [m for m in PERSON.finditer(whole) if not _PRONOUN.fullmatch(m.group(0))]
     alive = [m for m in people if not _DIED.search(whole[m.end() :])]
