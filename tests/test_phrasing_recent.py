@@ -820,3 +820,42 @@ def test_months_of_a_complaint_is_a_duration() -> None:
 )  # fmt: skip
 def test_what_the_fourth_sessions_review_found_reads_at_its_level(text: str, level: Level) -> None:
     assert _level(text) >= level
+
+
+# --- wording from blind batch 16, in our own phrasings --------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("I can't hold on to a mug with my left hand any more", "limb_weakness"),
+        ("a tight band round my ribs, nothing changes it", "constant_rest_pain"),
+        ("my bladder feels like it's about to burst", "urinary_retention"),
+        ("he can't seem to empty at all", "urinary_retention"),
+        ("honestly nothing's happening down below since my back went", "sexual_dysfunction"),
+        ("the numbness is spreading further up my leg", "neuro_progressive"),
+        ("my left side has gone heavy, arm and leg", "one_sided_symptoms"),
+        ("the pain hit all at once", "sudden_onset"),
+        ("I've got the shivers", "chills"),
+        ("a shearing pain between my shoulders", "tearing_pain"),
+        ("weeing feels like passing glass", "dysuria"),
+        ("a colleague said the left side of my face has dropped", "one_sided_symptoms"),
+    ],
+)
+def test_batch_sixteen_wording_is_read(text: str, finding: str) -> None:
+    assert _status(text, finding) in (Status.PRESENT, Status.UNKNOWN)
+
+
+def test_a_person_whose_own_words_hold_the_finding_is_that_person() -> None:
+    text = "my back aches from lifting; my brother's got a temperature from a cold"
+    assert _status(text, "fever") in (None, Status.ABSENT)
+
+
+def test_not_making_it_to_the_toilet_is_no_denial_of_what_follows() -> None:
+    text = "didn't make it in time, my bowels went without warning"
+    assert _status(text, "bowel_control_loss") is Status.PRESENT
+
+
+def test_a_comparison_with_the_summer_is_not_the_past() -> None:
+    text = "his spine is more bent than it was in the spring and it hurts"
+    assert _status(text, "back_lump") in (Status.PRESENT, Status.UNKNOWN)

@@ -610,6 +610,8 @@ def _context(
             # it by now") still colours it.
             if cue.kind in ("uncertain", "hypothetical", "figurative"):
                 kinds.add(cue.kind)
+            if cue.kind == "other" and c_start < start:
+                kinds.add("other")  # "hes got a temperature": the person's words run into it
             if cue.kind == "negated" and c_start < start:
                 # "legs dont feel weak": the cue runs into the match. A backward cue that
                 # starts before it ("no problem with toilet") is not the finding's own wording.
