@@ -859,3 +859,31 @@ def test_not_making_it_to_the_toilet_is_no_denial_of_what_follows() -> None:
 def test_a_comparison_with_the_summer_is_not_the_past() -> None:
     text = "his spine is more bent than it was in the spring and it hurts"
     assert _status(text, "back_lump") in (Status.PRESENT, Status.UNKNOWN)
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("my one leg keeps giving way", Level.CONSULTATION_24H),
+        ("my back hurts and my one leg is weak", Level.CONSULTATION_24H),
+        ("I woke up and my one arm and leg were numb and my back hurts", Level.EMERGENCY_AMBULANCE),
+        ("im 14 years old 20 minutes ago my back started hurting after football",
+         Level.CONSULTATION),
+    ],
+)  # fmt: skip
+def test_what_the_last_review_found_reads_at_its_level(text: str, level: Level) -> None:
+    assert _level(text) >= level
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "been shearing sheep all week and my lower back is sore",
+        "I have been dissecting spreadsheets all day at my desk and my back aches",
+        "I cant empty the dishwasher because of my back",
+        "the tap keeps leaking and I strained my back under the sink",
+        "I feel hot with the heat pad on my back",
+    ],
+)
+def test_everyday_words_near_the_new_patterns_stay_self_care(text: str) -> None:
+    assert _level(text) is Level.SELF_CARE
