@@ -887,3 +887,17 @@ def test_what_the_last_review_found_reads_at_its_level(text: str, level: Level) 
 )
 def test_everyday_words_near_the_new_patterns_stay_self_care(text: str) -> None:
     assert _level(text) is Level.SELF_CARE
+
+
+def test_a_carers_text_about_any_warning_sign_makes_that_person_the_patient() -> None:
+    assert _level("my wife's face is drooping") is Level.EMERGENCY_AMBULANCE
+    assert _level("my husband's words are slurred") is Level.EMERGENCY_AMBULANCE
+
+
+def test_a_mouth_is_not_spell_corrected_into_months() -> None:
+    text = "my mate reckons my mouth's drooping on one side"
+    assert _status(text, "facial_droop") is Status.PRESENT
+
+
+def test_coming_over_faint_is_faintness() -> None:
+    assert _status("I came over all faint at the sink", "faintness") is Status.PRESENT

@@ -57,7 +57,10 @@ COMPLAINT = rx.compile(
 # of one.
 CARER_COMPLAINT = rx.compile(
     r"\b(?:fall|falls|had a tumble|cant get up|cant move|cant stand|stuck|unwell|poorly"
-    r"|breathless|unconscious|unresponsive|fever\w*|temperature|vomit\w*|bleeding)\b"
+    r"|breathless|unconscious|unresponsive|fever\w*|temperature|temp|vomit\w*|bleeding"
+    # any warning sign said of that person: "my wife's face is drooping"
+    r"|droop\w*|slurr\w*|confus\w*|dizz\w*|faint\w*|chest|breath\w*|blood|clammy|sweat\w*"
+    r"|shiver\w*|pale|grey|gray|leak\w*|wet|bladder|bowels?|swollen|seiz\w*|drowsy|sleepy)\b"
 )
 _BARE_BACK = rx.compile(
     r"(?:lower |upper |low |middle |mid )?(?:back|backs|spine|backache)"
