@@ -42,7 +42,8 @@ def test_a_phrasing_no_pattern_lists_is_asked_about(text: str, finding: str) -> 
     "text",
     [
         "I do not feel like I am sitting on a block of ice, feeling down there is normal",
-        "my brother has been sweating through the sheets and shaking with cold",
+        # someone else beside the writer's own complaint (alone, a carer's text is the brother's)
+        "my brother has been sweating through the sheets and shaking with cold; my back is stiff",
         "last year my knee kept folding under me but that is long gone",
         "I am scared my knee will fold under me one day",
     ],
