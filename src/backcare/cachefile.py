@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -22,8 +23,6 @@ def cache_dir() -> Path:
     that is `$XDG_CACHE_HOME/backcare` (or `~/.cache/backcare`), worked out here because
     importing platformdirs (and the tempfile, shutil and random it brings) took 15 ms of every
     cold start."""
-    import sys
-
     if sys.platform.startswith(("linux", "freebsd", "openbsd", "netbsd")):
         xdg = os.environ.get("XDG_CACHE_HOME", "").strip()
         base = Path(xdg) if xdg and os.path.isabs(xdg) else Path.home() / ".cache"

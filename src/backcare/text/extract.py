@@ -325,7 +325,7 @@ def _semantic_mentions(
     allowed = set(semantic.load_bank().findings) & set(kb.findings)
     # A clause the patterns already read as a red flag is explained: the second opinion is for
     # clauses whose warning sign nothing read.
-    relevant = kb.derived(_urgent_findings)
+    relevant = c.urgent
     explained: set[tuple[int, int, int]] = set()
     for i, sentence in enumerate(fixed):
         for a, b in semantic.clauses(sentence.text):
@@ -486,24 +486,20 @@ def _sentence_mentions(
     s = sentence.text
     cues, terms = _cues(s, c, patient_is_other)
     out: list[Mention] = []
-    strong_spans: list[tuple[int, int]] = []  # words a clear red flag (or anything) read
-    strong_by: dict[str, list[tuple[int, int]]] = {}
+    strong: list[tuple[int, int, str]] = []  # words a clear statement read, and of what
     for fp in c.findings:
         for pattern in fp.strong:
             for m in pattern.finditer(s):
-                if fp.id in c.urgent:
-                    strong_spans.append(m.span())
-                strong_by.setdefault(fp.id, []).append(m.span())
+                strong.append((*m.span(), fp.id))
                 out.append(_mention(fp, m, Status.PRESENT, None, sentence, original, cues, terms))
     for fp in c.findings:
+        # A clearer statement of this finding, or of another red flag, already covers these
+        # words; a clear everyday reading ("my arm wont work" as "I can't work") does not hide
+        # a vague red flag in them.
+        covering = [(a, b) for a, b, f in strong if f == fp.id or f in c.urgent]
         for pattern in fp.vague:
             for m in pattern.finditer(s):
-                # A clearer statement of this finding, or of another red flag, already covers
-                # these words; a clear everyday reading ("my arm wont work" as "I can't work")
-                # does not hide a vague red flag in them.
-                if _overlaps(m.span(), strong_spans) or _overlaps(
-                    m.span(), strong_by.get(fp.id, [])
-                ):
+                if _overlaps(m.span(), covering):
                     continue
                 out.append(_mention(fp, m, Status.UNKNOWN, None, sentence, original, cues, terms))
         for pattern in fp.values:

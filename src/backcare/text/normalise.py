@@ -112,13 +112,14 @@ WORD = rx.compile(r"[a-z]+")
 _UNITS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 _TEENS = ("thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen")
 _TENS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+_SMALL = (*_UNITS, "ten", "eleven", "twelve")  # stay words, except after "a hundred and"
 _DIGIT_WORDS = ("zero", *_UNITS)
 _NUMBER_WORDS = rx.compile(
     # "a hundred and one" (degrees Fahrenheit), "thirty eight point five" (degrees Celsius)
     rf"\b(?P<hundred>(?:a|one) hundred(?: and)?(?= (?:{'|'.join(_TENS + _TEENS + _UNITS)})\b) )?"
     rf"(?:(?P<tens>{'|'.join(_TENS)})(?: (?P<unit>{'|'.join(_UNITS)}))?"
     rf"|(?P<teen>{'|'.join(_TEENS)})"
-    rf"|(?:(?<=hundred )|(?<=hundred and ))(?P<small>{'|'.join(_UNITS)}|ten|eleven|twelve))"
+    rf"|(?:(?<=hundred )|(?<=hundred and ))(?P<small>{'|'.join(_SMALL)}))"
     rf"(?: point (?P<decimal>{'|'.join(_DIGIT_WORDS)}|\d))?\b"
 )
 
@@ -140,7 +141,7 @@ def with_numerals(sentence: Sentence) -> Sentence:
         if m.group("teen"):
             value = _TEENS.index(m.group("teen")) + 13
         elif m.group("small"):
-            value = (*_UNITS, "ten", "eleven", "twelve").index(m.group("small")) + 1
+            value = _SMALL.index(m.group("small")) + 1
         else:
             value = (_TENS.index(m.group("tens")) + 2) * 10
             if m.group("unit"):

@@ -97,9 +97,9 @@ def days_ago(sentence: str) -> float | None:
             # "years ago" with no number is more than one
             default = "two" if word.endswith("s") else "one"
             number = parse_number(m.group("num") or m.group("num2") or default) or 1.0
-            days = number * (3650 if unit == "decade" else DAYS.get(unit, 1))
             if m.group("half"):  # "a year and a half ago"
-                days += 0.5 * (3650 if unit == "decade" else DAYS.get(unit, 1))
+                number += 0.5
+            days = number * (3650 if unit == "decade" else DAYS.get(unit, 1))
         best = days if best is None else min(best, days)
     return best
 

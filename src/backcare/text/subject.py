@@ -26,6 +26,7 @@ _KIN = (
     r"|coworker|workmate|lad|lass|little one|youngest|eldest|oldest|middle one"
     r"|(?:mother|father|brother|sister|son|daughter) in law|in laws"
 )
+_PRONOUNS = r"he|she|hes|shes|him|her|his"
 PERSON = rx.compile(
     rf"\b(?:my|our) (?:little |baby |eldest |youngest |oldest |older |younger |big |best )?"
     rf"(?:{_KIN})s?\b"
@@ -39,7 +40,7 @@ PERSON = rx.compile(
     rf"|ended up|broke)\b))"
     # a grandparent needs no "my": "nan has fallen", "grandad passed away"
     r"|\b(?:grandad|granddad|grandpa|grandma|granny|gran|nan|nanna|nana)\b"
-    r"|\b(?:he|she|hes|shes|him|her|his)\b"
+    rf"|\b(?:{_PRONOUNS})\b"
 )
 FIRST_PERSON = rx.compile(r"\b(?:i|im|ive|id|ill|me|myself|mine|mines)\b")
 MY_BODY = rx.compile(
@@ -107,7 +108,7 @@ _DIED = rx.compile(
     r"|passed on|is dead|was dead|lost (?:his|her) (?:life|battle|fight)|was killed|got killed"
     r"|succumbed)\b"
 )
-_PRONOUN = rx.compile(r"(?:he|she|hes|shes|him|her|his)")
+_PRONOUN = rx.compile(rf"(?:{_PRONOUNS})")
 
 
 def about_someone_else(sentence_texts: list[str]) -> bool:
