@@ -8,6 +8,12 @@ out): is its own finding suggested? False positives: each ordinary phrasing of t
 out of the ordinary side), and our own self-care vignettes read by the whole extractor: how
 many get a red flag from the second opinion alone? Prints both over a grid of threshold and
 margin, then the warm time of the extractor with and without the second opinion.
+
+Then the case bank, one batch left out at a time: the held-out batch's red-flag clauses and
+ordinary clauses are read against the hand-written bank and the case bank of the *other*
+batches. How many red-flag clauses get their own finding (recall), and how many ordinary ones
+get any red flag (false positives), with the hand-written bank alone, the whole bank, and both
+readings together (what text/semantic.py does)?
 """
 
 from __future__ import annotations
@@ -40,6 +46,70 @@ def own_scores(matrix: np.ndarray, rows: tuple[str, ...], benign: np.ndarray) ->
         idx = np.array([i for i, f in enumerate(rows) if f == fid])
         own[idx] = topk(sims[np.ix_(idx, idx)], K)
     return own, topk(matrix @ benign.T, K)
+
+
+def _reading(vecs: np.ndarray, ex: np.ndarray, rows: list[str], ben: np.ndarray) -> list[str]:
+    """The finding each vector reads most like, or "" (semantic.opinions' test, no context)."""
+    scores = semantic.score_rows(vecs, ex, ben, tuple(rows))
+    out = []
+    for row in scores:
+        best = max(row.items(), key=lambda kv: kv[1][0])
+        fid, (score, lead, _) = best
+        out.append(fid if score >= semantic.THRESHOLD and lead >= semantic.MARGIN else "")
+    return out
+
+
+def leave_one_batch_out() -> None:
+    import json
+
+    bank = semantic.load_bank()
+    ex, ben = semantic._matrices()
+    if bank.hand == len(bank.examples):
+        print("no case bank")
+        return
+    batch_of: dict[str, str] = {}
+    for path in sorted((ROOT / "tests/cases/seen").glob("*.yaml")):
+        for case in yaml.safe_load(path.read_text())["cases"]:
+            batch_of.setdefault(str(case.get("id")), path.name.split("-")[0])
+    cases = json.loads(semantic.CASE_BANK_FILE.read_text())
+    ex_batch = ["hand"] * bank.hand + [
+        batch_of.get(cid, "?") for found in cases["findings"].values() for _, cid in found
+    ]
+    ben_batch = ["hand"] * bank.hand_benign + [
+        batch_of.get(cid, "?") for c, cid in cases["benign"] if not semantic.denies(c)
+    ]
+    assert len(ex_batch) == len(ex) and len(ben_batch) == len(ben)
+    rows = list(bank.findings)
+    totals = {k: [0, 0, 0, 0] for k in ("hand", "whole", "both")}
+    for batch in sorted(set(ex_batch) - {"hand"}):
+        pos = [i for i, b in enumerate(ex_batch) if b == batch]
+        neg = [j for j, b in enumerate(ben_batch) if b == batch]
+        keep = [i for i, b in enumerate(ex_batch) if b != batch]
+        keep_b = [j for j, b in enumerate(ben_batch) if b != batch]
+        hand = _reading(ex[pos], ex[: bank.hand], rows[: bank.hand], ben[: bank.hand_benign])
+        hand_n = _reading(ben[neg], ex[: bank.hand], rows[: bank.hand], ben[: bank.hand_benign])
+        whole = _reading(ex[pos], ex[keep], [rows[i] for i in keep], ben[keep_b])
+        whole_n = _reading(ben[neg], ex[keep], [rows[i] for i in keep], ben[keep_b])
+        # semantic.opinions: the whole bank, and the hand-written examples against every
+        # ordinary phrasing (of the batches kept)
+        mine = _reading(ex[pos], ex[: bank.hand], rows[: bank.hand], ben[keep_b])
+        mine_n = _reading(ben[neg], ex[: bank.hand], rows[: bank.hand], ben[keep_b])
+        for name, got, got_n in (
+            ("hand", [{h} for h in hand], [{h} for h in hand_n]),
+            ("whole", [{w} for w in whole], [{w} for w in whole_n]),
+            ("both", [{h, w} for h, w in zip(mine, whole, strict=True)],
+             [{h, w} for h, w in zip(mine_n, whole_n, strict=True)]),
+        ):  # fmt: skip
+            # a clause labelled with two findings is two rows: right if it reads as its own
+            t = totals[name]
+            t[0] += sum(rows[i] in g for i, g in zip(pos, got, strict=True))
+            t[1] += len(pos)
+            t[2] += sum(bool(g - {""}) for g in got_n)
+            t[3] += len(neg)
+    print("case bank, one batch left out at a time (clauses):")
+    for name, (hit, n, fp, nn) in totals.items():
+        print(f"  {name:5}  red-flag clauses read as their finding {hit / n:.3f} ({hit}/{n})"
+              f"   ordinary clauses flagged {fp / nn:.3f} ({fp}/{nn})")  # fmt: skip
 
 
 def main() -> None:
@@ -78,3 +148,4 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+    leave_one_batch_out()

@@ -56,10 +56,14 @@ def test_a_clause_already_read_as_a_red_flag_is_left_alone() -> None:
     assert semantic_findings("my left leg has gone numb since the spasm started") == {}
 
 
-def test_one_opinion_a_clause_at_most() -> None:
+def test_a_clause_gets_one_opinion_a_reading_and_never_the_same_finding_twice() -> None:
     texts = [s.text for s in sentences("i feel weird all over and everything is a bit off")]
     ops = semantic.opinions(texts, set(semantic.load_bank().findings))
-    assert len({(o.sentence, o.start) for o in ops}) == len(ops)
+    per_clause: dict[tuple[int, int], list[str]] = {}
+    for o in ops:
+        per_clause.setdefault((o.sentence, o.start), []).append(o.finding)
+    # two readings (the whole bank, the hand-written examples): one opinion each at most
+    assert all(len(f) == len(set(f)) <= 2 for f in per_clause.values())
 
 
 def test_it_can_be_turned_off(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -55,3 +57,46 @@ def kb_findings(as_json: JsonOption = False) -> None:
     for row in rows:
         unit = f" [{row['unit']}]" if row["unit"] else ""
         print(f"{row['id']}{unit}: {row['question']}")
+
+
+@kb_app.command("casebank")
+def kb_casebank(
+    folder: Annotated[
+        Path, typer.Argument(help="folder of batch files (the cases: format)")
+    ] = Path("tests/cases/seen"),
+) -> None:
+    """Rebuild the case bank of the semantic second opinion from labelled batches of messages."""
+    from backcare.errors import InputError
+    from backcare.knowledge.load import load_knowledge
+    from backcare.text import casebank
+
+    files = sorted(folder.glob("*.yaml"))
+    if not files:
+        raise InputError(f"{folder}: no .yaml batch files")
+    document = casebank.build(files, load_knowledge())
+    casebank.write(document)
+    n = sum(len(v) for v in document["findings"].values())
+    print(f"case bank: {n} red-flag clauses, {len(document['benign'])} ordinary, "
+          f"from {len(files)} files -> {casebank.CASE_BANK_FILE.name}")  # fmt: skip
+
+
+@kb_app.command("warm")
+def kb_warm() -> None:
+    """Build the caches a first run would otherwise build: the knowledge base and, when the
+    model is installed, the embeddings of the red-flag bank and of the answers (scripts/setup
+    runs this once, so that nobody's first description waits for them)."""
+    import time
+
+    from backcare.knowledge.load import load_knowledge
+    from backcare.text import semantic
+    from backcare.text.triage import triage_text
+
+    start = time.perf_counter()
+    kb = load_knowledge()
+    triage_text("my back went while lifting and something feels odd", kb)  # the patterns
+    if semantic.available():
+        from backcare.text import answer, embed
+
+        semantic._matrices()
+        embed._matrices(answer.documents(kb), kb)
+    print(f"kb warm: caches ready in {time.perf_counter() - start:.1f} s")
