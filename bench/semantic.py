@@ -90,15 +90,12 @@ def leave_one_batch_out() -> None:
         hand_n = _reading(ben[neg], ex[: bank.hand], rows[: bank.hand], ben[: bank.hand_benign])
         whole = _reading(ex[pos], ex[keep], [rows[i] for i in keep], ben[keep_b])
         whole_n = _reading(ben[neg], ex[keep], [rows[i] for i in keep], ben[keep_b])
-        # semantic.opinions: the whole bank, and the hand-written examples against every
-        # ordinary phrasing (of the batches kept)
-        mine = _reading(ex[pos], ex[: bank.hand], rows[: bank.hand], ben[keep_b])
-        mine_n = _reading(ben[neg], ex[: bank.hand], rows[: bank.hand], ben[keep_b])
         for name, got, got_n in (
             ("hand", [{h} for h in hand], [{h} for h in hand_n]),
             ("whole", [{w} for w in whole], [{w} for w in whole_n]),
-            ("both", [{h, w} for h, w in zip(mine, whole, strict=True)],
-             [{h, w} for h, w in zip(mine_n, whole_n, strict=True)]),
+            # semantic.opinions: the whole bank's reading and the hand-written bank's
+            ("both", [{h, w} for h, w in zip(hand, whole, strict=True)],
+             [{h, w} for h, w in zip(hand_n, whole_n, strict=True)]),
         ):  # fmt: skip
             # a clause labelled with two findings is two rows: right if it reads as its own
             t = totals[name]

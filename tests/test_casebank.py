@@ -135,3 +135,32 @@ def test_either_reading_can_suggest_a_red_flag(monkeypatch: pytest.MonkeyPatch) 
         ("A", "A", "A"), ("a1", "a2", "a3"), ("o1", "o2", "o3"), "toy2", 3, 3))  # fmt: skip
     monkeypatch.setattr(semantic, "_matrices", lambda: (ex[:3], np.array(ordinary, np.float32)))
     assert {o.finding for o in semantic.opinions(["clause one two"], {"A", "B"})} == {"A"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "been on the barn floor near two hours now and can't so much as roll onto me side",
+        "my right leg has given way twice this week with the sciatica",
+        "turning over in bed wakes me up and it's starting to get me down",
+        "I feel a bit odd down below when I wipe and my legs are like jelly",
+        "stiff back from digging the allotment, otherwise right as rain",
+    ],
+)
+def test_the_case_bank_only_adds_to_what_the_hand_written_bank_suggests(
+    text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from backcare.text.normalise import sentences
+
+    texts = [s.text for s in sentences(text)]
+    allowed = set(semantic.load_bank().findings)
+    both = {(o.sentence, o.start, o.finding) for o in semantic.opinions(texts, allowed)}
+    full, (ex, ben) = semantic.load_bank(), semantic._matrices()
+    hand = semantic.Bank(
+        full.findings[: full.hand], full.examples[: full.hand], full.benign[: full.hand_benign],
+        "hand-only", full.hand, full.hand_benign,
+    )  # fmt: skip
+    monkeypatch.setattr(semantic, "load_bank", lambda: hand)
+    monkeypatch.setattr(semantic, "_matrices", lambda: (ex[: full.hand], ben[: full.hand_benign]))
+    alone = {(o.sentence, o.start, o.finding) for o in semantic.opinions(texts, allowed)}
+    assert alone <= both

@@ -62,7 +62,7 @@ def test_a_clause_gets_one_opinion_a_reading_and_never_the_same_finding_twice() 
     per_clause: dict[tuple[int, int], list[str]] = {}
     for o in ops:
         per_clause.setdefault((o.sentence, o.start), []).append(o.finding)
-    # two readings (the whole bank, the hand-written examples): one opinion each at most
+    # two readings (the whole bank, the hand-written bank): one opinion each at most
     assert all(len(f) == len(set(f)) <= 2 for f in per_clause.values())
 
 
